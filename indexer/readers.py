@@ -1,0 +1,280 @@
+"""Read one corpus file (.txt, .md, .docx, .pdf, .html) into text, or say in words why not.
+
+The returned text is NFC with "\n" line breaks; otherwise plain-text files come back as written,
+so passages can be verbatim slices of it. Heavy libraries are imported only when needed.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import pathlib
+import re
+import unicodedata
+
+MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read; str(exc) is a short reason a person understands."""
+
+
+def read_text(path: pathlib.Path) -> str:
+    """Return the document's text, or raise UnreadableFile(reason)."""
+    path = pathlib.Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableFile(f"unsupported file type {suffix or '(no extension)'}")
+    data = _read_bytes(path)
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    kind = _sniff(data)
+    if kind is None and suffix in (".docx", ".pdf"):
+        text = _misnamed(data, suffix)
+    else:
+        text = _extract(data, kind or suffix)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.strip():
+        raise UnreadableFile("PDF has no text layer (scanned image?)" if kind == ".pdf" else "empty file")
+    return text
+
+
+def _extract(data: bytes, kind: str) -> str:
+    """Text of the bytes read as the given type (a suffix)."""
+    if kind == ".pdf":
+        return _pdf_text(data)
+    if kind == ".docx":
+        return _docx_text(data)
+    if kind in (".html", ".htm"):
+        return _html_text(data)
+    return _decode(data)
+
+
+def _read_bytes(path: pathlib.Path) -> bytes:
+    """The file's bytes; size limit and OS errors become UnreadableFile."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except FileNotFoundError:
+        raise UnreadableFile("file disappeared while reading") from None
+    except IsADirectoryError:
+        raise UnreadableFile("a folder, not a file") from None
+    except OSError as e:
+        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from None
+    if len(data) > MAX_BYTES:  # grew after stat
+        raise UnreadableFile(f"file too large (> {MAX_BYTES // 2**20} MB)")
+    return data
+
+
+def _sniff(data: bytes) -> str | None:
+    """The content type the magic bytes reveal, whatever the file's suffix says."""
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return ".docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile("old Word .doc (or other OLE) format, not .docx: save it as .docx")
+    return None
+
+
+def _misnamed(data: bytes, suffix: str) -> str:
+    """A .docx or .pdf without its signature: plain text under the wrong name, or damaged."""
+    try:
+        return _decode(data)
+    except UnreadableFile:
+        if suffix == ".pdf":
+            raise UnreadableFile("damaged PDF: no %PDF header") from None
+        raise UnreadableFile("truncated or damaged .docx (not a zip archive)") from None
+
+
+# ---- plain text ----------------------------------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    """Decode text bytes: UTF-8 (BOM or not), UTF-16/32 (BOM or NUL pattern), else legacy."""
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _checked(data.decode(codec, errors="replace"))
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _checked(data.decode(utf16, errors="replace"))
+    if b"\x00" in data:
+        raise UnreadableFile("binary file, not text")
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _checked(_legacy(data))
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NULs sit at alternating positions (mostly-ASCII UTF-16)."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _legacy(data: bytes) -> str:
+    """Windows-1258 when it yields Vietnamese, else charset-normalizer's best guess."""
+    try:
+        text = data.decode("cp1258")
+        if _VIETNAMESE.search(text):
+            return text
+    except UnicodeDecodeError:
+        text = None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best)
+    if text is None:
+        raise UnreadableFile("binary file, not text")
+    return text
+
+
+def _checked(text: str) -> str:
+    """Refuse decoded text that is mostly control characters (a binary file)."""
+    if len(_CONTROL.findall(text)) > max(2, 0.02 * len(text)):
+        raise UnreadableFile("binary file, not text")
+    return text
+
+
+# ---- .docx ---------------------------------------------------------------------------------
+
+def _docx_text(data: bytes) -> str:
+    """Body paragraphs and tables in document order, one paragraph per line."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        return "\n".join(_docx_lines(document))
+    except KeyError:
+        raise UnreadableFile("zip archive, not a .docx (no word/document.xml)") from None
+    except Exception as e:  # zipfile.BadZipFile, lxml errors, python-docx ValueError
+        raise UnreadableFile(f"truncated or damaged .docx ({type(e).__name__})") from None
+
+
+def _docx_lines(container, in_cell: bool = False):
+    """Lines of a document or table cell; each table cell paragraph on its own line."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen = set()  # a merged cell repeats in every grid column it spans
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from _docx_lines(cell, in_cell=True)
+        elif block.text.strip() or not in_cell:
+            yield block.text
+
+
+# ---- .pdf ----------------------------------------------------------------------------------
+
+def _pdf_text(data: bytes) -> str:
+    """The text layer of every page, pages joined by a line break."""
+    import pypdf
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except DependencyError:
+                raise UnreadableFile("encrypted PDF (needs the cryptography package)") from None
+            if not opened:
+                raise UnreadableFile("encrypted PDF")
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except UnreadableFile:
+        raise
+    except Exception as e:  # pypdf raises many kinds on damaged files
+        raise UnreadableFile(f"damaged PDF: {e or type(e).__name__}") from None
+
+
+# ---- .html ---------------------------------------------------------------------------------
+
+_CONTENT_NAMES = ("content1", "toanvancontent", "vbnoidung", "noidung", "fulltext")
+_NEVER_TEXT = ("script", "style", "noscript", "template", "head", "iframe", "svg")
+_CHROME = ("nav", "header", "footer", "aside", "form")
+_BLOCKS = ("p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+           "ul", "ol", "section", "article", "blockquote", "pre", "center", "dd", "dt")
+
+
+def _html_text(data: bytes) -> str:
+    """Main text of a saved web page: the content element if one is marked, else the body."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(_html_decode(data), "html.parser")
+    for tag in soup.find_all(_NEVER_TEXT):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    root = _content_root(soup)
+    total = len(root.get_text())
+    for tag in root.find_all(_CHROME):
+        # ASP.NET portals wrap the whole page in one <form>: keep a form holding most text
+        if not tag.decomposed and (tag.name != "form" or len(tag.get_text()) < total / 2):
+            tag.decompose()
+    return _flatten(root)
+
+
+def _html_decode(data: bytes) -> str:
+    """Decode by BOM, then the meta charset, then like a text file."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data)
+    meta = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)
+    if meta:
+        try:
+            return data.decode(meta.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return _decode(data)
+
+
+def _content_root(soup):
+    """The largest element whose id/class names the document content, else body or page."""
+    def named(tag, names):
+        marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or [])).lower()
+        return any(n in marks for n in names)
+
+    for names in (_CONTENT_NAMES, ("content",)):
+        found = soup.find_all(lambda t: named(t, names))
+        if found:
+            return max(found, key=lambda t: len(t.get_text(strip=True)))
+    return soup.body or soup
+
+
+def _flatten(root) -> str:
+    """Text with a line per block element; runs of spaces in a line collapsed, no blank lines."""
+    from bs4 import NavigableString
+
+    for s in root.find_all(string=True):
+        if type(s) is NavigableString and s.find_parent("pre") is None:
+            s.replace_with(re.sub(r"\s+", " ", s))
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for tag in root.find_all(_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in root.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,85 @@
+"""python -m search "câu hỏi" [--k 10] [--json] [--index index]
+   python -m search --queries FILE --json [--k 10]   (one JSON object per line out)"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from indexer.embedders import MissingBackend
+from indexer.store import IndexProblem
+
+from .service import open_searcher
+from .models import Filters, SearchResult
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m search", description="Search the plans.")
+    ap.add_argument("query", nargs="?", help="the question, phrase or document number ('-' reads stdin)")
+    ap.add_argument("--queries", type=Path, help="file with one query per line")
+    ap.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
+    ap.add_argument("--json", action="store_true", help="JSON output")
+    ap.add_argument("--index", type=Path, default=Path("index"))
+    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--province", action="append", default=[])
+    ap.add_argument("--level", action="append", default=[], choices=["tỉnh", "huyện", "xã"])
+    ap.add_argument("--year", action="append", default=[], type=int)
+    ap.add_argument("--plan", action="append", default=[], help="corpus file name")
+    return ap
+
+
+def result_json(result: SearchResult) -> dict:
+    return {"query": result.query.text, "kind": result.query.kind, "weak": result.weak,
+            "message": result.message,
+            "hits": [{"doc": h.passage.doc, "text": h.passage.text, "section": list(h.passage.section),
+                      "citation": h.passage.citation, "score": h.score,
+                      "lines": [h.passage.line_start, h.passage.line_end],
+                      "matched": list(h.matched_terms), "why": list(h.reasons)} for h in result.hits]}
+
+
+def result_text(result: SearchResult) -> str:
+    if result.message:
+        return result.message
+    out = [f"{len(result.hits)} kết quả ({result.seconds * 1000:.0f} ms)"
+           + (" — không có kết quả khớp tốt, đây là các đoạn gần nhất" if result.weak else "")]
+    for n, h in enumerate(result.hits, 1):
+        out.append(f"\n{n}. [{h.score:.4f}] {h.passage.citation}")
+        out.append("   " + " > ".join(h.passage.section))
+        out.append("   " + " ".join(h.passage.text.split())[:400])
+    return "\n".join(out)
+
+
+def read_queries(path: Path) -> list[str]:
+    data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.k < 1 or args.k > 1000:
+        print("error: --k must be between 1 and 1000", file=sys.stderr)
+        return 2
+    if args.queries is None and args.query is None:
+        parser().print_usage(sys.stderr)
+        print("error: give a query or --queries FILE", file=sys.stderr)
+        return 2
+    try:
+        queries = read_queries(args.queries) if args.queries else (
+            read_queries(Path("-")) if args.query == "-" else [args.query])
+        searcher = open_searcher(args.index, args.corpus, log=lambda m: print(m, file=sys.stderr))
+    except (IndexProblem, MissingBackend, OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    filters = Filters(tuple(args.plan), tuple(args.province), tuple(args.level), tuple(args.year))
+    for q in queries:
+        result = searcher.search(q, k=args.k, filters=filters)
+        if args.json:
+            print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
+        else:
+            print(result_text(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
