@@ -3,7 +3,8 @@ document numbers. Passages and queries both go through `analyze`.
 
 Fields:
 - words: underthesea word segmentation of the normalised text ("nhà_ở", "xã_hội"), plus the
-  syllables of each compound word so that a partial phrase still matches;
+  syllables of each compound word so that a partial phrase still matches, plus syllable bigrams
+  ("ở_xã") so that passages keeping the query's word order rank higher;
 - folded: accent-folded syllables and syllable bigrams ("nha", "nha_o"), so that a query typed
   without diacritics matches (bigrams restore some of the precision folding loses).
 """
@@ -23,7 +24,7 @@ _DOC_NUMBER_RE = re.compile(
 STOPWORDS = frozenset(
     "và của các cho với trong theo về là được có những này đó để tại từ đến trên một khi "
     "thì mà hoặc như nhằm đã sẽ đang bị do vào ra lên nên còn cũng rất".split())
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,16 @@ def _segment(normalised: str) -> tuple[str, ...]:
 
 
 def word_tokens(text: str) -> tuple[str, ...]:
+    normalised = normalize_for_matching(text)
     out = []
-    for word in _segment(normalize_for_matching(text)):
+    for word in _segment(normalised):
         if word in STOPWORDS:
             continue
         out.append(word)
         if "_" in word:
             out.extend(s for s in word.split("_") if s not in STOPWORDS)
+    syllables = _WORD_RE.findall(normalised)
+    out.extend(f"{a}~{b}" for a, b in zip(syllables, syllables[1:]))
     return tuple(out)
 
 

@@ -75,8 +75,9 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
     files = corpus_files(corpus)
     fingerprint = corpus_fingerprint(corpus, files)
     wanted = settings(embedder, exact_limit)
-    previous = _previous(index_dir, wanted)
-    if previous and not force and previous.manifest.get("corpus") == fingerprint:
+    previous = _previous(index_dir, wanted["embedder"])
+    unchanged = previous is not None and all(previous.manifest.get(k) == v for k, v in wanted.items())
+    if unchanged and not force and previous.manifest.get("corpus") == fingerprint:
         m = previous.manifest
         return BuildReport(len(previous.plans), len(previous.passages), 0, len(previous.passages),
                            tuple(map(tuple, m.get("skipped", []))), tuple(map(tuple, m.get("duplicates", []))),
@@ -113,14 +114,14 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
                        str(folder))
 
 
-def _previous(index_dir: Path, wanted: dict) -> store.StoredIndex | None:
-    """The live index if it was built with the same settings and is intact; else None."""
+def _previous(index_dir: Path, embedder_settings: dict) -> store.StoredIndex | None:
+    """The live index if it is intact and was embedded by the same model (its vectors can be
+    reused per passage, keyed by the exact text embedded); else None."""
     try:
         prev = store.load_records(index_dir)
     except store.IndexProblem:
         return None
-    same = all(prev.manifest.get(k) == v for k, v in wanted.items())
-    return prev if same else None
+    return prev if prev.manifest.get("embedder") == embedder_settings else None
 
 
 def _vectors(passages: list[Passage], documents: tuple[Document, ...], previous, embedder, progress):

@@ -17,6 +17,7 @@ from indexer.textnorm import fold_accents, has_diacritics, normalize_for_matchin
 
 from .fusion import weighted_rrf
 from .highlight import matched_terms
+from .phrases import phrase_ranking
 from .models import Filters, Hit, PlanGroup, QueryAnalysis, SearchResult
 
 CANDIDATES = 200          # per ranked list
@@ -27,10 +28,10 @@ WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the res
 
 # How much each ranked list counts, by kind of query.
 WEIGHTS = {
-    "vietnamese": {"words": 1.0, "folded": 0.3, "dense": 1.0},
-    "reference": {"words": 1.0, "folded": 0.3, "dense": 0.5},
-    "noaccent": {"words": 0.0, "folded": 1.0, "dense": 0.6},
-    "english": {"words": 0.0, "folded": 0.15, "dense": 1.0},
+    "vietnamese": {"words": 1.0, "folded": 0.3, "phrase": 1.0, "dense": 1.0},
+    "reference": {"words": 1.0, "folded": 0.3, "phrase": 1.0, "dense": 0.5},
+    "noaccent": {"words": 0.0, "folded": 1.0, "phrase": 1.0, "dense": 0.6},
+    "english": {"words": 0.0, "folded": 0.15, "phrase": 0.0, "dense": 1.0},
 }
 
 
@@ -130,6 +131,9 @@ class Searcher:
             order = np.argsort(-scores, kind="stable")[:CANDIDATES]
             rankings[name] = [int(i) for i in order if scores[i] > 0]
             lexical_hit = lexical_hit or (bool(rankings[name]) and name == "words" or analysis.kind != "vietnamese" and bool(rankings[name]))
+        if weights["phrase"] > 0:
+            pool = {i for name in ("words", "folded") for i in rankings.get(name, ())}
+            rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i in pool})
         best = 0.0
         if weights["dense"] > 0 and len(self.passages):
             with self._lock:  # the embedding engine is not known to be thread-safe
