@@ -46,11 +46,29 @@ def document_numbers(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# underthesea imports these optional pipelines at start-up when PyTorch is installed (3+ s);
+# we use only word and sentence tokenisation. underthesea skips an optional module whose import
+# fails, and a None entry in sys.modules makes the import fail.
+_UNUSED_UNDERTHESEA = ("classification", "sentiment", "lang_detect", "dependency_parse", "translate")
+
+
+@lru_cache(maxsize=1)
+def underthesea():
+    """The underthesea package, imported once, lazily (0.7 s), without its heavy optional parts."""
+    import sys
+
+    for name in _UNUSED_UNDERTHESEA:
+        sys.modules.setdefault(f"underthesea.pipeline.{name}", None)
+    sys.modules.setdefault("underthesea.agent", None)
+    sys.modules.setdefault("underthesea.address", None)
+    import underthesea as package
+
+    return package
+
+
 @lru_cache(maxsize=4096)
 def _segment(normalised: str) -> tuple[str, ...]:
-    from underthesea import word_tokenize  # lazy: 0.7 s import, only when text is analysed
-
-    tokens = word_tokenize(normalised) if normalised else []
+    tokens = underthesea().word_tokenize(normalised) if normalised else []
     return tuple(t.replace(" ", "_") for t in tokens if _WORD_RE.search(t))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .analysis import underthesea
 from .citation import format_citation
 from .models import Document, Passage
 from .sections import Section, paragraphs, parse_heading, parse_sections
@@ -79,10 +80,8 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    from underthesea import sent_tokenize  # imported only when a paragraph is too long
-
     spans, pos = [], start
-    for sentence in sent_tokenize(text[start:end]):
+    for sentence in underthesea().sent_tokenize(text[start:end]):
         head = sentence.strip()[:20]
         found = text.find(head, pos, end) if head else -1
         if found < 0:

@@ -52,7 +52,12 @@ def result_text(result: SearchResult) -> str:
 
 def read_queries(path: Path) -> list[str]:
     data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    return data.decode("utf-8", errors="replace").splitlines()
+    # one query per "\n" line: str.splitlines() would also split at \x0b \x0c \x1c-\x1e \x85
+    # \u2028 \u2029 inside a query, and the JSON lines out would no longer match the lines in
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def main(argv: list[str] | None = None) -> int:

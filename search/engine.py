@@ -3,6 +3,7 @@ and a per-plan grouping. Lexical (BM25 over two token fields) and dense (FAISS) 
 fused by weighted RRF; exact document-number matches come first."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -24,7 +25,9 @@ CANDIDATES = 200          # per ranked list
 MAX_QUERY_CHARS = 1000    # longer queries are cut (a pasted paragraph is still fine)
 ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
 GROUP_POOL = 60           # a plan is "relevant" when one of its passages is in the fused top GROUP_POOL
+LOAD_ATTEMPTS = 3
 WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the results are weak
+_SURROGATES = re.compile("[\ud800-\udfff]")  # undecodable argv bytes arrive as lone surrogates
 
 # How much each ranked list counts, by kind of query.
 WEIGHTS = {
@@ -37,10 +40,22 @@ WEIGHTS = {
 
 class Searcher:
     def __init__(self, index_dir: Path | str = "index", embedder: Embedder | None = None, verify: bool = True):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        for attempt in range(LOAD_ATTEMPTS):
+            before = store.current_folder(self.index_dir)
+            try:
+                self._load(embedder, verify)
+                return
+            except store.IndexDamaged:
+                # a rebuild switched CURRENT and removed the folder we were reading: load the new one
+                if attempt == LOAD_ATTEMPTS - 1 or store.current_folder(self.index_dir) == before:
+                    raise
+
+    def _load(self, embedder: Embedder | None, verify: bool) -> None:
         import bm25s
         import faiss
 
-        self.index_dir = Path(index_dir)
         stored = store.load_records(self.index_dir, verify=verify)
         emb = stored.manifest.get("embedder", {})
         if embedder is None:
@@ -68,7 +83,6 @@ class Searcher:
                                      f"{store.REBUILD_HINT}")
         self.folded_vocab = frozenset(self.lexical["folded"].vocab_dict)
         self._numbers = self._number_postings()
-        self._lock = threading.Lock()
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -79,7 +93,7 @@ class Searcher:
 
     # -- query analysis -------------------------------------------------------------------
     def analyze(self, query: str) -> QueryAnalysis:
-        text = " ".join(query.split())[:MAX_QUERY_CHARS]
+        text = " ".join(_SURROGATES.sub("\ufffd", query).split())[:MAX_QUERY_CHARS]
         numbers = document_numbers(text)
         folded = folded_tokens(text)
         syllables = [t for t in folded if "_" not in t and t.isalpha()]
