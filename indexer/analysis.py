@@ -24,7 +24,7 @@ _DOC_NUMBER_RE = re.compile(
 STOPWORDS = frozenset(
     "và của các cho với trong theo về là được có những này đó để tại từ đến trên một khi "
     "thì mà hoặc như nhằm đã sẽ đang bị do vào ra lên nên còn cũng rất".split())
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ _TONE_RE = re.compile("|".join(_TONE_PAIRS))
 # final consonant ("thuyền", "khuýp") is not the diphthong: only rewrite at a syllable end.
 _TONE_END_RE = re.compile(r"(?<!q)(" + "|".join(_TONE_PAIRS) + r")(?![\wà-ỹ])", re.IGNORECASE)
 
+# i/y spelling variants of one syllable after h, k, l, m, s, t ("tỉ lệ" = "tỷ lệ", "bác sĩ" =
+# "bác sỹ", "kĩ" = "kỹ"): compared as i. "uy" (thủy, quý) is a different vowel and is untouched.
+_Y_TO_I = {"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"}
+_Y_RE = re.compile(r"(?<![^\W\d_])([hklmst])([yýỳỷỹỵ])(?![^\W\d_])")
 _EMPHASIS_RE = re.compile(r"(?<!\w)[*_]{1,3}|[*_]{1,3}(?!\w)")
 _SPACE_RE = re.compile(r"\s+")
 _CHAR_MAP = str.maketrans({"²": "2", "³": "3", "“": '"', "”": '"', "‘": "'", "’": "'",
@@ -40,6 +44,7 @@ def normalize_for_matching(text: str) -> str:
     text = nfc(text).lower().translate(_CHAR_MAP)
     text = _EMPHASIS_RE.sub("", text)
     text = unify_tone_marks(text)
+    text = _Y_RE.sub(lambda m: m.group(1) + _Y_TO_I[m.group(2)], text)
     return _SPACE_RE.sub(" ", text).strip()
 
 

@@ -11,6 +11,7 @@ from search.phrases import phrase_coverage, phrase_ranking, ngrams, syllables
     ("hoá học", "hóa học"), ("Thuỷ lợi", "thủy lợi"), ("HOÀ BÌNH", "hòa bình"),
     ("**Về văn hoá:**", "về văn hóa:"), ("Số: 743/KH-UBND |", "số: 743/kh-ubnd"),
     ("quý   khách\n", "quý khách"), ("33,2m² sàn", "33,2m2 sàn"),
+    ("tỉ lệ", "tỷ lệ"), ("bác sỹ", "bác sĩ"), ("kỹ thuật", "kĩ thuật"), ("Mỹ", "mĩ"),
 ])
 def test_normalisation_makes_spellings_equal(a, b):
     assert normalize_for_matching(a) == normalize_for_matching(b)
@@ -18,7 +19,8 @@ def test_normalisation_makes_spellings_equal(a, b):
 
 def test_tone_rule_leaves_other_vowel_clusters_alone():
     # "uy" inside a longer syllable and "qu" + "ý" are not the old/new placement pair
-    assert normalize_for_matching("thuyền quý khuya") == "thuyền quý khuya"
+    assert normalize_for_matching("thuyền quý khuya thủy") == "thuyền quý khuya thủy"
+    assert normalize_for_matching("yêu cầu, y tế") == "yêu cầu, y tế"
 
 
 def test_folding():
