@@ -26,6 +26,11 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--level", action="append", default=[], choices=["tỉnh", "huyện", "xã"])
     ap.add_argument("--year", action="append", default=[], type=int)
     ap.add_argument("--plan", action="append", default=[], help="corpus file name")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--figures", action="store_true",
+                      help="print the figures (targets, counts, deadlines) each plan states on the topic, as JSON")
+    mode.add_argument("--similar", action="store_true",
+                      help="treat the query as a draft paragraph: closest wording in every plan, with a word diff, as JSON")
     return ap
 
 
@@ -48,6 +53,16 @@ def result_text(result: SearchResult) -> str:
         out.append("   " + " > ".join(h.passage.section))
         out.append("   " + " ".join(h.passage.text.split())[:400])
     return "\n".join(out)
+
+
+def special_mode(searcher, query: str, args, filters: Filters) -> dict:
+    if args.figures:
+        from .figures import figure_table, figures_table_json
+
+        return figures_table_json(figure_table(searcher, query, k=args.k, filters=filters), query)
+    from .similar import similar_json, similar_passages
+
+    return similar_json(similar_passages(searcher, query, filters=filters, k=args.k))
 
 
 def read_queries(path: Path) -> list[str]:
@@ -78,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     filters = Filters(tuple(args.plan), tuple(args.province), tuple(args.level), tuple(args.year))
     for q in queries:
+        if args.figures or args.similar:
+            print(json.dumps(special_mode(searcher, q, args, filters), ensure_ascii=False), flush=True)
+            continue
         result = searcher.search(q, k=args.k, filters=filters)
         if args.json:
             print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
@@ -86,5 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> int:
+    try:
+        return main()
+    except BrokenPipeError:  # output piped into head or a closed pager: stop quietly
+        sys.stderr.close()
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
