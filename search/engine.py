@@ -18,12 +18,14 @@ from indexer.textnorm import fold_accents, has_diacritics, normalize_for_matchin
 
 from .fusion import weighted_rrf
 from .highlight import matched_terms
-from .phrases import phrase_ranking
+from .phrases import ngrams, phrase_coverage, phrase_ranking, syllables
 from .models import Filters, Hit, PlanGroup, QueryAnalysis, SearchResult
 
 CANDIDATES = 200          # per ranked list
 MAX_QUERY_CHARS = 1000    # longer queries are cut (a pasted paragraph is still fine)
 ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
+PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
+SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
 GROUP_POOL = 60           # a plan is "relevant" when one of its passages is in the fused top GROUP_POOL
 LOAD_ATTEMPTS = 3
 WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the results are weak
@@ -118,11 +120,13 @@ class Searcher:
         rankings, best_dense, lexical_hit = self._rankings(analysis, allowed)
         fused = weighted_rrf(rankings, WEIGHTS[analysis.kind])
         exact = self._exact_numbers(analysis, allowed)
-        if exact:
-            fused = [x for x in fused if x[0] in exact] + [x for x in fused if x[0] not in exact]
+        if exact:  # passages citing the number first, and their scores above all others
+            top = fused[0][1] if fused else 0.0
+            fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
         reasons = {name: set(ids) for name, ids in rankings.items()}
         hits = tuple(self._hit(i, s, analysis, reasons, exact) for i, s in fused[:k])
-        groups = self._groups(fused, analysis, reasons, exact, filters, per_plan)
+        relevant = self._relevant(fused, rankings, analysis, exact)
+        groups = self._groups(relevant, analysis, reasons, exact, filters, per_plan)
         weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0)
 
@@ -176,9 +180,25 @@ class Searcher:
             why.append("ngữ nghĩa")
         return Hit(i, p, self.plans.get(p.doc), round(score, 6), matched_terms(p.text, analysis), tuple(why))
 
-    def _groups(self, fused, analysis, reasons, exact, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
+    def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int]) -> list[tuple[int, float]]:
+        """The passages that make a plan relevant, best first: those citing the document number;
+        else those keeping the query as a phrase (all of a short one, half of a long one), when
+        any passage does; else
+        (a descriptive, paraphrased or English question) the fused top GROUP_POOL."""
+        if exact:
+            return [x for x in fused if x[0] in exact]
+        phrased = set(rankings.get("phrase", ()))
+        if phrased:
+            wanted = ngrams(syllables(analysis.text))
+            need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
+            keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].text) >= need}
+            if keep:
+                return [x for x in fused if x[0] in keep]
+        return fused[:GROUP_POOL]
+
+    def _groups(self, relevant, analysis, reasons, exact, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
         by_doc: dict[str, list[Hit]] = {}
-        for i, s in fused[:GROUP_POOL]:
+        for i, s in relevant:
             doc = self.passages[i].doc
             if len(by_doc.setdefault(doc, [])) < per_plan:
                 by_doc[doc].append(self._hit(i, s, analysis, reasons, exact))
