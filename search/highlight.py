@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from indexer.analysis import STOPWORDS
 from indexer.textnorm import fold_accents, normalize_for_matching
@@ -12,6 +13,13 @@ from .models import QueryAnalysis
 _WORD_RE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65536)
+def _word_forms(word: str) -> tuple[str, str]:
+    """(normalised, accent-folded) form of one word; the vocabulary is small, so cached."""
+    norm = normalize_for_matching(word)
+    return norm, fold_accents(norm)
+
+
 def matched_terms(text: str, analysis: QueryAnalysis) -> tuple[str, ...]:
     """Distinct words of text (as written there) that the query asked for: same syllable, or the
     same syllable without diacritics when the query had none."""
@@ -19,10 +27,10 @@ def matched_terms(text: str, analysis: QueryAnalysis) -> tuple[str, ...]:
     folded = {t for t in analysis.folded if "_" not in t} if analysis.kind == "noaccent" else set()
     out: list[str] = []
     for word in _WORD_RE.findall(text):
-        norm = normalize_for_matching(word)
+        norm, bare = _word_forms(word)
         if norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
             continue
-        if (norm in wanted or (folded and fold_accents(norm) in folded)) and word not in out:
+        if (norm in wanted or (folded and bare in folded)) and word not in out:
             out.append(word)
     return tuple(out)
 

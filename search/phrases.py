@@ -4,6 +4,7 @@ merely shares its words. Compared accent-insensitively (queries are often typed 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from indexer.textnorm import fold_accents, normalize_for_matching
 
@@ -19,11 +20,18 @@ def ngrams(tokens: list[str], n: int = N) -> set[tuple[str, ...]]:
     return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 
+@lru_cache(maxsize=65536)
+def passage_ngrams(passage_text: str) -> frozenset[tuple[str, ...]]:
+    """A passage's n-grams, computed once: normalising and folding ~150 candidate passages per
+    query was the largest part of a query's time (~80 ms of ~125 ms on 2 cores)."""
+    return frozenset(ngrams(syllables(passage_text)))
+
+
 def phrase_coverage(query_ngrams: set[tuple[str, ...]], passage_text: str) -> float:
     """Share of the query's n-grams (consecutive syllables) that occur in the passage."""
     if not query_ngrams:
         return 0.0
-    return len(query_ngrams & ngrams(syllables(passage_text))) / len(query_ngrams)
+    return len(query_ngrams & passage_ngrams(passage_text)) / len(query_ngrams)
 
 
 def phrase_ranking(query: str, candidates: dict[int, str]) -> list[int]:
