@@ -1,0 +1,237 @@
+"""The search page: .venv/bin/python -m streamlit run app.py
+
+It only renders what search/ returns. Index and corpus folders come from PLANSEARCH_INDEX
+(default "index") and PLANSEARCH_CORPUS (default "corpus"). Markup is written only around text
+that went through html.escape or highlight_html (which escapes first)."""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from indexer import store
+from indexer.build import build_index
+from indexer.citation import plan_label
+from indexer.embedders import make_embedder
+from indexer.models import PlanMetadata
+from search import page_state
+from search.engine import Searcher
+from search.export import CSV_FILE_NAME, CSV_MIME, results_csv
+from search.highlight import highlight_html
+from search.models import Filters, Hit, PlanGroup, SearchResult
+from search.service import index_is_current
+
+INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
+CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
+EXAMPLES = ("nhà ở xã hội", "tỷ lệ tham gia bảo hiểm y tế", "nha o xa hoi",
+            "Nghị quyết 42-NQ/TW", "support for workers going abroad")
+HINT = ("Nhập từ khóa, câu hỏi hoặc số hiệu văn bản (có dấu, không dấu hoặc tiếng Anh) "
+        "rồi nhấn Enter, hoặc chọn một ví dụ ở trên.")
+WEAK = "Không tìm thấy đoạn khớp rõ; đây là các đoạn gần nhất."
+SEARCH_FAILED = "Xin lỗi, đã có lỗi khi tìm kiếm. Hãy thử lại hoặc diễn đạt câu hỏi theo cách khác."
+PAGE_FAILED = "Xin lỗi, trang gặp lỗi. Hãy tải lại trang."
+NO_PASSAGE = "Không có đoạn liên quan"
+
+CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
+TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
+CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #ddd"
+CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
+TITLE_STYLE = "font-size:1.1rem;font-weight:600"
+# Streamlit's own "Press Enter to submit form" is English; the hint above says it in Vietnamese.
+PAGE_CSS = "<style>[data-testid='InputInstructions']{display:none}</style>"
+
+LOG = logging.getLogger("plansearch.app")
+
+
+# -- loading (once per server) -------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def build_lock() -> threading.Lock:
+    """One build at a time, whichever sessions ask."""
+    return threading.Lock()
+
+
+@st.cache_resource(show_spinner="Đang tải mô hình và chỉ mục…", max_entries=2)
+def load_searcher(index_dir: str, version: str) -> Searcher:
+    """Model and index, loaded once per server for each index folder and version."""
+    return Searcher(index_dir)
+
+
+def ensure_index() -> None:
+    """When the index is missing or older than the corpus, build it with a visible progress bar."""
+    if not CORPUS_DIR.is_dir() or index_is_current(INDEX_DIR, CORPUS_DIR):
+        return
+    with build_lock():
+        if index_is_current(INDEX_DIR, CORPUS_DIR):
+            return
+        bar = st.progress(0.0, text="Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, khoảng một phút)…")
+
+        def report(done: float, text: str) -> None:
+            bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
+
+        build_index(CORPUS_DIR, INDEX_DIR, make_embedder(), log=LOG.warning,
+                    progress=lambda items, desc: page_state.counted(items, desc, report))
+        bar.empty()
+
+
+def open_searcher() -> Searcher | None:
+    try:
+        ensure_index()
+        folder = store.current_folder(INDEX_DIR)
+        return load_searcher(str(INDEX_DIR), folder.name if folder else "")
+    except store.IndexProblem as e:
+        LOG.warning("index problem: %s", e)
+        command = str(e).split("run: ", 1)[1] if "run: " in str(e) else "python -m indexer --rebuild"
+        st.error("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
+                 "trong thư mục dự án rồi tải lại trang.")
+        st.code(command, language="bash")
+    except Exception:
+        LOG.exception("cannot open the index in %s", INDEX_DIR)
+        st.error("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
+                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
+    return None
+
+
+# -- page state and inputs ---------------------------------------------------------------
+def init_from_url(choices: page_state.FilterChoices) -> None:
+    """First run of a session: the URL (a shared link, a reload) fills the widgets."""
+    if st.session_state.get("_from_url"):
+        return
+    state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
+    f = state.filters
+    st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
+                            year=list(f.years), plan=list(f.plans), k=state.k, _from_url=True)
+
+
+def sync_url(state: page_state.PageState) -> None:
+    want = page_state.params_from_state(state)
+    have = {key: st.query_params.get_all(key) for key in st.query_params}
+    if have != {key: v if isinstance(v, list) else [v] for key, v in want.items()}:
+        st.query_params.from_dict(want)
+
+
+def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
+    with st.sidebar:
+        st.header("Bộ lọc")
+        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", placeholder="Tất cả")
+        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", placeholder="Tất cả")
+        years = st.multiselect("Năm", choices.years, key="year", placeholder="Tất cả")
+        docs = st.multiselect("Kế hoạch", choices.plans, key="plan", placeholder="Tất cả",
+                              format_func=lambda doc: plan_label(plans[doc]))
+        k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
+    return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years)), k
+
+
+def use_example(text: str) -> None:
+    st.session_state["q"] = text
+
+
+def search_box() -> str:
+    with st.form("search", border=False, enter_to_submit=True):
+        left, right = st.columns([6, 1], vertical_alignment="bottom")
+        query = left.text_input("Nội dung cần tìm", key="q", placeholder="Ví dụ: nhà ở xã hội")
+        right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
+    chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    chips.caption("Thử:")
+    for i, text in enumerate(EXAMPLES):
+        chips.button(text, key=f"example_{i}", on_click=use_example, args=(text,))
+    return query
+
+
+# -- results -------------------------------------------------------------------------------
+def html_block(escaped: str, style: str) -> None:
+    """Render text that is already escaped (html.escape or highlight_html) in a styled block.
+    Line breaks become <br> so the block stays one HTML block (no markdown inside)."""
+    st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+
+
+def plan_facts(plan: PlanMetadata) -> str:
+    facts = [f"Cấp {plan.level}" if plan.level else "", plan.province, f"Năm {plan.year}" if plan.year else "",
+             "Dự thảo" if plan.draft else "", f"Thực hiện {', '.join(plan.implements)}" if plan.implements else ""]
+    return " · ".join(f for f in facts if f)
+
+
+def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None:
+    crumb = " › ".join(hit.passage.section) or "Phần mở đầu"
+    prefix = f"#{rank} · " if rank else ""
+    html_block(html.escape(prefix + crumb), CRUMB_STYLE)
+    html_block(highlight_html(hit.passage.text, hit.matched_terms), TEXT_STYLE)
+    st.code(hit.passage.citation, language=None, wrap_lines=True)
+    if hit.reasons:
+        st.caption("Khớp theo: " + ", ".join(hit.reasons))
+    with st.expander("Xem các đoạn cùng mục"):
+        for p in searcher.section_passages(hit):
+            style = CURRENT_STYLE if p == hit.passage else CONTEXT_STYLE
+            html_block(highlight_html(p.text, hit.matched_terms), style)
+
+
+def plan_block(searcher: Searcher, group: PlanGroup) -> None:
+    with st.container(border=True):
+        html_block(html.escape(plan_label(group.plan)), TITLE_STYLE)
+        html_block(html.escape(plan_facts(group.plan)), CRUMB_STYLE)
+        if group.plan.title:
+            html_block(html.escape(group.plan.title[:300]), CRUMB_STYLE)
+        if not group.hits:
+            st.caption(NO_PASSAGE)
+        for n, hit in enumerate(group.hits):
+            if n:
+                st.divider()
+            passage_block(searcher, hit)
+
+
+def show_result(searcher: Searcher, result: SearchResult) -> None:
+    relevant = sum(1 for g in result.groups if g.hits)
+    top, button = st.columns([4, 1], vertical_alignment="center")
+    top.caption(f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
+                f"· {result.seconds:.2f} giây")
+    button.download_button("Tải kết quả (CSV)", results_csv(result), file_name=CSV_FILE_NAME,
+                           mime=CSV_MIME, on_click="ignore", key="download", width="stretch")
+    if result.weak:
+        st.warning(WEAK)
+    by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
+    with by_plan:
+        for group in result.groups:
+            plan_block(searcher, group)
+    with ranked:
+        for rank, hit in enumerate(result.hits, 1):
+            with st.container(border=True):
+                html_block(html.escape(plan_label(hit.plan)), TITLE_STYLE)
+                passage_block(searcher, hit, rank)
+
+
+# -- the page ------------------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)   # a constant, no data in it
+    st.title("Tra cứu kế hoạch chính sách xã hội")
+    searcher = open_searcher()
+    if searcher is None:
+        return
+    choices = page_state.filter_choices(searcher.plans)
+    init_from_url(choices)
+    filters, k = sidebar(searcher.plans, choices)
+    query = search_box()
+    sync_url(page_state.PageState(query, filters, k))
+    if not query.strip():
+        st.info(HINT)
+        return
+    try:
+        result = searcher.search(query, k=k, filters=filters)
+    except Exception:
+        LOG.exception("search failed for %r", query)
+        st.error(SEARCH_FAILED)
+        return
+    if result.message:
+        st.info(result.message)
+        return
+    show_result(searcher, result)
+
+
+try:
+    main()
+except Exception:  # st.stop / st.rerun are BaseExceptions and pass through
+    LOG.exception("the page failed")
+    st.error(PAGE_FAILED)

@@ -1,0 +1,40 @@
+"""Search results as a CSV file that Excel opens with Vietnamese intact (UTF-8 with a BOM)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from indexer.citation import plan_label
+
+from .models import Hit, SearchResult
+
+# Column headers as the user reads them; the order is plan, number, date, section, citation, text.
+CSV_HEADER = ("Kế hoạch", "Số hiệu", "Ngày", "Mục", "Trích dẫn", "Nội dung")
+CSV_MIME = "text/csv"
+CSV_FILE_NAME = "ket-qua-tim-kiem.csv"   # ASCII: browsers disagree on other names
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A spreadsheet would run a cell starting with = + - @ as a formula; a leading apostrophe
+    keeps it text (OWASP's advice for CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_row(hit: Hit) -> tuple[str, ...]:
+    plan, p = hit.plan, hit.passage
+    date = plan.date or (str(plan.year) if plan.year else "")
+    return (plan_label(plan), plan.number, date, " > ".join(p.section), p.citation, p.text)
+
+
+def csv_rows(result: SearchResult) -> list[tuple[str, ...]]:
+    """The header, then one row per hit of the ranked list, best first."""
+    return [CSV_HEADER] + [csv_row(h) for h in result.hits]
+
+
+def results_csv(result: SearchResult) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for row in csv_rows(result):
+        writer.writerow([safe_cell(c) for c in row])
+    return buf.getvalue().encode("utf-8-sig")

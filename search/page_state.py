@@ -1,0 +1,108 @@
+"""What the search page keeps in its URL (query, filters, number of results) and the small pure
+helpers the page needs besides rendering. No Streamlit here, so all of it can be tested alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from indexer.models import PlanMetadata
+
+from .models import Filters
+
+LEVELS = ("tỉnh", "huyện", "xã")
+K_DEFAULT, K_MIN, K_MAX = 10, 1, 50
+MAX_QUERY_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values the sidebar offers, taken from the plans in the index."""
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()      # newest first
+    plans: tuple[str, ...] = ()      # corpus file names
+
+
+@dataclass(frozen=True)
+class PageState:
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    k: int = K_DEFAULT
+
+
+def filter_choices(plans: Mapping[str, PlanMetadata]) -> FilterChoices:
+    metas = list(plans.values())
+    return FilterChoices(
+        provinces=tuple(sorted({m.province for m in metas if m.province})),
+        years=tuple(sorted({m.year for m in metas if m.year}, reverse=True)),
+        plans=tuple(sorted(plans)))
+
+
+def _known(values: Iterable[str], allowed: Sequence) -> tuple:
+    out = []
+    for v in values:
+        if v in allowed and v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _years(values: Iterable[str], allowed: Sequence[int]) -> tuple[int, ...]:
+    out = []
+    for v in values:
+        try:
+            year = int(v)
+        except (TypeError, ValueError):
+            continue
+        if year in allowed and year not in out:
+            out.append(year)
+    return tuple(out)
+
+
+def clamp_k(value, default: int = K_DEFAULT) -> int:
+    try:
+        k = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(K_MIN, min(K_MAX, k))
+
+
+def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoices) -> PageState:
+    """URL parameters (each a list of values, as repeated keys give) -> page state. Values the
+    index does not know are dropped, so a stale or hand-edited link still opens."""
+    def values(key: str) -> list[str]:
+        v = params.get(key, [])
+        return [v] if isinstance(v, str) else list(v)
+
+    query = (values("q") or [""])[-1][:MAX_QUERY_CHARS]
+    filters = Filters(plans=_known(values("plan"), choices.plans),
+                      provinces=_known(values("province"), choices.provinces),
+                      levels=_known(values("level"), LEVELS),
+                      years=_years(values("year"), choices.years))
+    k_values = values("k")
+    return PageState(query, filters, clamp_k(k_values[-1]) if k_values else K_DEFAULT)
+
+
+def params_from_state(state: PageState) -> dict[str, str | list[str]]:
+    """Page state -> URL parameters; defaults are left out so a plain link stays short."""
+    out: dict[str, str | list[str]] = {}
+    if state.query.strip():
+        out["q"] = state.query
+    f = state.filters
+    for key, vals in (("province", f.provinces), ("level", f.levels),
+                      ("year", [str(y) for y in f.years]), ("plan", f.plans)):
+        if vals:
+            out[key] = list(vals)
+    if state.k != K_DEFAULT:
+        out["k"] = str(state.k)
+    return out
+
+
+def counted(iterable: Iterable, desc: str, report: Callable[[float, str], None]) -> Iterator:
+    """Yield the items of iterable, reporting (fraction done, "desc: i/n") after each; the
+    progress callable build_index expects, given something that draws a bar."""
+    items = iterable if hasattr(iterable, "__len__") else list(iterable)
+    total = len(items)
+    report(0.0, f"{desc}…")
+    for i, item in enumerate(items, 1):
+        yield item
+        report(i / total, f"{desc}: {i}/{total}")
