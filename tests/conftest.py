@@ -66,6 +66,9 @@ def default_embedder():
     return make_embedder()
 
 
+SHARED_INDEX = "plansearch-index"
+
+
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, default_embedder) -> Path:
     """The index of the five real plans, built once per session with the default embedder."""
@@ -74,10 +77,11 @@ def real_index(tmp_path_factory, default_embedder) -> Path:
     # REAL_INDEX_DIR lets a developer keep the index between runs while iterating: build_index
     # brings it up to date (a no-op when nothing changed), so it is never stale.
     kept = os.environ.get("REAL_INDEX_DIR")
-    index_dir = Path(kept) if kept else tmp_path_factory.mktemp("real") / "index"
+    # The same folder as the page and figure tests use: built once per session, then up to date.
+    index_dir = Path(kept) if kept else tmp_path_factory.getbasetemp() / SHARED_INDEX
     report = build_index(CORPUS, index_dir, default_embedder)
     assert report.documents == 5 and not report.skipped, report
-    assert report.passages > 0 and (kept or report.embedded == report.passages)
+    assert report.passages > 0
     return index_dir
 
 

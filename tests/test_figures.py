@@ -21,7 +21,7 @@ def build_figsim_index(tmp_path_factory) -> Path:
     from indexer.build import build_index
     from indexer.embedders import make_embedder
 
-    index_dir = tmp_path_factory.getbasetemp() / "figsim-index"
+    index_dir = tmp_path_factory.getbasetemp() / "plansearch-index"  # shared with conftest.real_index
     if store.current_folder(index_dir) is None:
         build_index(ROOT / "corpus", index_dir, make_embedder())
     return index_dir
