@@ -13,7 +13,7 @@ from .sections import Section, paragraphs, parse_heading, parse_sections
 
 MAX_CHARS = 1200
 # A paragraph piece leaves room for a short heading line packed before it.
-_PIECE_MAX = MAX_CHARS - 120
+_HEADING_ROOM = 120
 _CLAUSE_RE = re.compile(r"(?<=[;,])\s+")
 
 
@@ -44,16 +44,10 @@ def citation_numbers(labels: tuple[str, ...]) -> tuple[str, ...]:
 def _chunks(text: str, section: Section, max_chars: int) -> list[tuple[int, int]]:
     units = []
     for first, last in paragraphs(section.lines):
-        units.extend(_split_long(text, first.start, last.end, max_chars - 120))
+        units.extend(_split_long(text, first.start, last.end, max_chars - _HEADING_ROOM))
     if not units or _only_heading(text, units, section):
         return []
-    chunks: list[list[int]] = []
-    for start, end in units:
-        if chunks and end - chunks[-1][0] <= max_chars:
-            chunks[-1][1] = end
-        else:
-            chunks.append([start, end])
-    return [_trim(text, s, e) for s, e in chunks]
+    return [_trim(text, s, e) for s, e in _pack(units, max_chars)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
