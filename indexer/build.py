@@ -19,7 +19,7 @@ from .analysis import PIPELINE_VERSION, folded_tokens, word_tokens
 from .corpus import corpus_files, read_corpus
 from .embedders import Embedder
 from .models import Document, Passage
-from .passages import MAX_CHARS, passages_for
+from .passages import CHUNKER_VERSION, MAX_CHARS, passages_for
 from .vectors import EXACT_LIMIT, build_faiss, faiss_kind
 
 LEXICAL_FIELDS = {"words": word_tokens, "folded": folded_tokens}
@@ -47,7 +47,8 @@ def embedding_text(passage: Passage) -> str:
 
 def settings(embedder: Embedder, exact_limit: int) -> dict:
     return {"embedder": {"backend": embedder.backend, "model_id": embedder.model_id, "dim": embedder.dim},
-            "chunking": {"max_chars": MAX_CHARS, "pipeline_version": PIPELINE_VERSION,
+            "chunking": {"max_chars": MAX_CHARS, "chunker_version": CHUNKER_VERSION,
+                         "pipeline_version": PIPELINE_VERSION,
                          "embedding_text": "section-tail-2"},
             "exact_limit": exact_limit}
 

@@ -12,6 +12,7 @@ from .models import Document, Passage
 from .sections import Section, paragraphs, parse_heading, parse_sections
 
 MAX_CHARS = 1200
+CHUNKER_VERSION = 2  # bump when sections or passages are cut differently: indexes rebuild
 # A paragraph piece leaves room for a short heading line packed before it.
 _HEADING_ROOM = 120
 _CLAUSE_RE = re.compile(r"(?<=[;,])\s+")
@@ -43,11 +44,11 @@ def citation_numbers(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 def _chunks(text: str, section: Section, max_chars: int) -> list[tuple[int, int]]:
     units = []
-    for first, last in paragraphs(section.lines):
+    for first, last in paragraphs(section):
         units.extend(_split_long(text, first.start, last.end, max_chars - _HEADING_ROOM))
     if not units or _only_heading(text, units, section):
         return []
-    return [_trim(text, s, e) for s, e in _pack(units, max_chars)]
+    return [_trim(text, s, e) for s, e in _pack(text, units, max_chars)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -65,29 +66,30 @@ def _only_heading(text: str, units: list[tuple[int, int]], section: Section) -> 
 
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    if end - start <= limit:
+    if size(text[start:end]) <= limit:
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     for s, e in _sentence_spans(text, start, end):
-        pieces.extend(_split_clauses(text, s, e, limit) if e - s > limit else [(s, e)])
-    return _pack(pieces, limit)
+        pieces.extend(_split_clauses(text, s, e, limit) if size(text[s:e]) > limit else [(s, e)])
+    return _pack(text, pieces, limit)
 
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, pos = [], start
-    for sentence in underthesea().sent_tokenize(text[start:end]):
+    # line breaks inside a paragraph are wrapping, not sentence ends: split a copy with spaces
+    # (same length, so offsets carry over to the source text)
+    flat = text[start:end].replace("\n", " ")
+    starts, pos = [], 0
+    for sentence in underthesea().sent_tokenize(flat):
         head = sentence.strip()[:20]
-        found = text.find(head, pos, end) if head else -1
-        if found < 0:
-            continue
-        if spans:
-            spans[-1] = (spans[-1][0], found)
-        spans.append((found, end))
-        pos = found + len(head)
-    if not spans:
+        found = flat.find(head, pos) if head else -1
+        if found >= 0:
+            starts.append(found)
+            pos = found + len(head)
+    if not starts:
         return [(start, end)]
-    spans[0] = (start, spans[0][1])
-    return [(s, s + len(text[s:e].rstrip())) for s, e in spans]
+    starts[0] = 0
+    bounds = starts + [len(flat)]
+    return [(start + a, start + a + len(flat[a:b].rstrip())) for a, b in zip(bounds, bounds[1:])]
 
 
 def _split_clauses(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
@@ -101,13 +103,19 @@ def _split_clauses(text: str, start: int, end: int, limit: int) -> list[tuple[in
             pieces.append((a, cut))
             a = cut
         pieces.append((a, b))
-    return [(a, a + len(text[a:b].rstrip())) for a, b in _pack(pieces, limit)]
+    return [(a, a + len(text[a:b].rstrip())) for a, b in _pack(text, pieces, limit)]
 
 
-def _pack(pieces: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+def size(text: str) -> int:
+    """A passage's size: characters with whitespace runs counted once, so that the same text
+    wrapped or extracted differently (PDF, .docx, hard-wrapped .txt) is cut the same way."""
+    return len(" ".join(text.split()))
+
+
+def _pack(text: str, pieces: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
     packed: list[list[int]] = []
     for s, e in pieces:
-        if packed and e - packed[-1][0] <= limit:
+        if packed and size(text[packed[-1][0]:e]) <= limit:
             packed[-1][1] = e
         else:
             packed.append([s, e])

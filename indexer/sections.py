@@ -27,8 +27,13 @@ _HEADER_MARK_RE = re.compile(
 _TAIL_MARK_RE = re.compile(
     r"^(nơi nhận\b|tm\.|t/m\b|kt\.|k/t\b|chủ tịch$|phó chủ tịch$|bí thư$|phó bí thư$"
     r"|ý kiến bạn đọc|văn bản này chưa cập nhật)", re.IGNORECASE)
-_SENTENCE_END = tuple(".;:!?…)”\"'")
+_SENTENCE_END_RE = re.compile(r"[.;:!?…][)”\"'’»]*$")
+_BLOCK_START_RE = re.compile(r"[-–+•*]\s")  # a bullet opens a new paragraph
+_FINAL_END_RE = re.compile(r"[.!?…][)”\"'’»]*$")  # ";" and ":" may end a wrapped line mid-sentence
 _TITLE_MAX = 90
+_WRAP_MIN_LINES = 20     # too few lines to tell a wrapped text from a short one
+_WRAP_MAX_WIDTH = 200    # lines longer than this are paragraphs, not a wrapped column
+_WRAP_SLACK = 0.9        # a PDF wraps by glyph width, not by characters
 _HEADER_LINE_MAX = 90
 UNTITLED = "(mục không có tiêu đề)"
 
@@ -53,6 +58,7 @@ class Heading:
 class Section:
     path: tuple[Heading, ...]  # from the top heading down to this one
     lines: tuple[Line, ...]    # the heading line first, then the body up to the next heading
+    continued: frozenset[int] = frozenset()  # numbers of lines that go on from the line before
 
 
 def split_lines(text: str) -> list[Line]:
@@ -99,13 +105,15 @@ def _heading(rank: int, label: str, prefix: str, title: str) -> Heading:
     return Heading(rank, label, (prefix.strip() + " " + title.strip()).strip(), inline)
 
 
-def body_bounds(lines: list[Line]) -> tuple[int, int, int]:
+def body_bounds(lines: list[Line], continued: frozenset[int] = frozenset()) -> tuple[int, int, int]:
     """(preamble start, first heading, tail start) as indexes into lines."""
-    first = next((i for i, ln in enumerate(lines) if _is_top_heading(ln.text)), len(lines))
+    first = next((i for i, ln in enumerate(lines)
+                  if ln.number not in continued and _is_top_heading(ln.text)), len(lines))
     header_end = 0
     for i in range(first):
         line = strip_markup(lines[i].text)
-        if len(line) <= _HEADER_LINE_MAX and _HEADER_MARK_RE.match(line):
+        in_paragraph = lines[i].number in continued or (i + 1 < len(lines) and lines[i + 1].number in continued)
+        if len(line) <= _HEADER_LINE_MAX and not in_paragraph and _HEADER_MARK_RE.match(line):
             header_end = i + 1
     tail = len(lines)
     for i in range(first, len(lines)):
@@ -123,26 +131,37 @@ def _is_top_heading(raw: str) -> bool:
 def parse_sections(text: str) -> list[Section]:
     """Sections in document order: the preamble (if any), then one per heading."""
     lines = split_lines(text)
-    header_end, first, tail = body_bounds(lines)
+    continued = continuation_lines(lines)
+    header_end, first, tail = body_bounds(lines, continued)
     sections: list[Section] = []
     preamble = tuple(ln for ln in lines[header_end:first] if not is_boilerplate_line(ln.text))
     if any(not is_blank_line(ln.text) for ln in preamble):
-        sections.append(Section((Heading(0, "", PREAMBLE_TITLE, True),), preamble))
+        sections.append(Section((Heading(0, "", PREAMBLE_TITLE, True),), preamble, continued))
     uses_roman = any((h := parse_heading(ln.text)) is not None and h.rank == 1 for ln in lines)
     stack: list[Heading] = []
     current: list[Line] = []
-    for ln in lines[first:tail]:
-        heading = parse_heading(ln.text)
+    for i, ln in enumerate(lines[first:tail], start=first):
+        heading = None if ln.number in continued else parse_heading(_with_continuation(lines, i, continued))
         if heading is not None:
             if current:
-                sections.append(Section(tuple(stack), tuple(current)))
+                sections.append(Section(tuple(stack), tuple(current), continued))
             stack = _push(stack, heading, uses_roman)
             current = [ln]
         elif not is_boilerplate_line(ln.text):
             current.append(ln)
     if current:
-        sections.append(Section(tuple(stack), tuple(current)))
+        sections.append(Section(tuple(stack), tuple(current), continued))
     return sections
+
+
+def _with_continuation(lines: list[Line], i: int, continued: frozenset[int]) -> str:
+    """Line i joined with the lines that continue it (a heading wrapped over several lines)."""
+    parts = [lines[i].text]
+    for ln in lines[i + 1:]:
+        if ln.number not in continued:
+            break
+        parts.append(ln.text.strip())
+    return " ".join(parts)
 
 
 def _push(stack: list[Heading], heading: Heading, uses_roman: bool) -> list[Heading]:
@@ -158,23 +177,59 @@ def _push(stack: list[Heading], heading: Heading, uses_roman: bool) -> list[Head
 
 
 def ends_sentence(text: str) -> bool:
-    return strip_markup(text).rstrip().endswith(_SENTENCE_END)
+    return bool(_SENTENCE_END_RE.search(strip_markup(text).rstrip()))
 
 
-def continues_previous(prev: str, line: str) -> bool:
-    """A hard-wrapped line: the previous one stops mid-sentence and this one goes on in lowercase."""
-    body = strip_markup(line)
-    return bool(body) and not ends_sentence(prev) and (body[0].islower() or body[0] in "(,;")
+def wrap_width(lines: list[Line]) -> int | None:
+    """The column at which a hard-wrapped text (copied from a PDF or a portal, or saved by a tool
+    that wraps) breaks its lines; None when lines are whole paragraphs."""
+    lengths = sorted(len(ln.text.rstrip()) for ln in lines if not is_blank_line(ln.text))
+    if len(lengths) < _WRAP_MIN_LINES:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if 0.6 * width <= n <= width + 2) / len(lengths)
+    return width if width <= _WRAP_MAX_WIDTH and near >= 0.5 else None
 
 
-def paragraphs(lines: tuple[Line, ...]) -> list[tuple[Line, Line]]:
-    """(first line, last line) of each paragraph, joining hard-wrapped lines (also across a blank
-    line, as at a PDF page break)."""
-    paras: list[list[Line]] = []
+def continuation_lines(lines: list[Line]) -> frozenset[int]:
+    """Numbers of the lines that continue the sentence of the line before them: a line that goes
+    on in lowercase after one that stops mid-sentence (also across a blank line, as at a PDF page
+    break), or, in a hard-wrapped text, a line after one that was full (its next word would not
+    have fitted) and stops mid-sentence."""
+    width = wrap_width(lines)
+    out, prev, gap = set(), None, False
     for ln in lines:
         if is_blank_line(ln.text):
+            gap = True
             continue
-        if paras and continues_previous(paras[-1][-1].text, ln.text):
+        if prev is not None:
+            body = strip_markup(ln.text)
+            open_end = not _FINAL_END_RE.search(strip_markup(prev.text))
+            # "a) ..." starts in lowercase but is a heading
+            lowercase = open_end and (body[0].islower() or body[0] in "(,;") and parse_heading(ln.text) is None
+            # in a wrapped text a full line that stops mid-sentence goes on, unless the next line
+            # opens a block or the full line is a heading
+            full = (width is not None and not gap and open_end and _fills_line(prev.text, body, width)
+                    and not _BLOCK_START_RE.match(body) and parse_heading(ln.text) is None
+                    and parse_heading(prev.text) is None)
+            if lowercase or full:
+                out.add(ln.number)
+        prev, gap = ln, False
+    return frozenset(out)
+
+
+def _fills_line(prev: str, next_body: str, width: int) -> bool:
+    first_word = next_body.split(" ", 1)[0]
+    return len(prev.rstrip()) + 1 + len(first_word) > _WRAP_SLACK * width
+
+
+def paragraphs(section: Section) -> list[tuple[Line, Line]]:
+    """(first line, last line) of each paragraph of a section, hard-wrapped lines joined."""
+    paras: list[list[Line]] = []
+    for ln in section.lines:
+        if is_blank_line(ln.text):
+            continue
+        if paras and ln.number in section.continued:
             paras[-1].append(ln)
         else:
             paras.append([ln])

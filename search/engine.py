@@ -114,7 +114,11 @@ class Searcher:
         return QueryAnalysis(text, kind, numbers, word_tokens(text) if kind != "english" else (), folded)
 
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_plan: int = 3) -> SearchResult:
+    def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_plan: int = 3,
+               every_plan: bool = False) -> SearchResult:
+        """Ranked hits and per-plan groups. A plan's group holds its passages that answer the
+        query (see _relevant); with every_plan, each plan's closest passages whatever they are
+        (the draft-wording comparison wants the nearest wording in every plan)."""
         t0 = time.perf_counter()
         analysis = self.analyze(query or "")
         if not analysis.folded and not analysis.doc_numbers:
@@ -128,7 +132,7 @@ class Searcher:
             fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
         reasons = {name: set(ids) for name, ids in rankings.items()}
         hits = tuple(self._hit(i, s, analysis, reasons, exact) for i, s in fused[:k])
-        relevant = self._relevant(fused, rankings, analysis, exact)
+        relevant = fused if every_plan else self._relevant(fused, rankings, analysis, exact)
         groups = self._groups(relevant, analysis, reasons, exact, filters, per_plan)
         weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0)

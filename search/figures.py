@@ -391,7 +391,8 @@ def figure_table(searcher, query: str, k: int = 10, filters=None, per_plan: int 
     """Search, then the comparison table (what the CLI flag and the page call)."""
     from .models import Filters
 
-    result = searcher.search(query, k=k, filters=filters or Filters(), per_plan=per_plan)
+    # every plan's closest passages: a figure's relevance is judged on what it measures, below
+    result = searcher.search(query, k=k, filters=filters or Filters(), per_plan=per_plan, every_plan=True)
     return figures_for(result, query, searcher, min_relevance=min_relevance, per_plan=per_plan)
 
 

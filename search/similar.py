@@ -110,7 +110,7 @@ def similar_passages(searcher, draft: str, per_plan: int = 3, filters: Filters =
                      k: int = 10) -> SimilarResult:
     """For each plan (in the engine's order), the passages closest to the pasted draft, each
     with its word diff against the draft."""
-    result = searcher.search(draft, k=k, filters=filters, per_plan=per_plan)
+    result = searcher.search(draft, k=k, filters=filters, per_plan=per_plan, every_plan=True)
     plans = []
     for group in result.groups:
         passages = tuple(_similar(hit, draft) for hit in group.hits)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from indexer.corpus import read_corpus
-from indexer.passages import MAX_CHARS, passages_for
+from indexer.passages import MAX_CHARS, passages_for, size
 from indexer.sections import PREAMBLE_TITLE, UNTITLED, parse_sections
 from indexer.textnorm import normalize_for_matching
 
@@ -116,7 +116,7 @@ def test_every_passage_is_a_verbatim_slice_within_the_limit(docs, passages):
         source_lines = doc.text.split("\n")
         for p in passages[key]:
             assert doc.text[p.char_start:p.char_end] == p.text
-            assert len(p.text) <= MAX_CHARS
+            assert size(p.text) <= MAX_CHARS  # whitespace runs count once
             assert p.text.strip() == p.text and p.text
             assert p.line_start == doc.text.count("\n", 0, p.char_start) + 1
             assert p.line_end == doc.text.count("\n", 0, p.char_end) + 1
@@ -159,5 +159,5 @@ def test_hard_wrapped_lines_form_one_paragraph(docs):
     # broken across a page.
     doc = docs["003"]
     sec = next(s for s in parse_sections(doc.text) if s.lines[0].number == 35)
-    spans = [(a.number, b.number) for a, b in paragraphs(sec.lines)]
+    spans = [(a.number, b.number) for a, b in paragraphs(sec)]
     assert (39, 41) in spans
