@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
-import sys
 import time
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata

@@ -14,7 +14,7 @@ from indexer import store
 from indexer.analysis import document_numbers, folded_tokens, word_tokens
 from indexer.build import LEXICAL_FIELDS
 from indexer.embedders import Embedder, make_embedder
-from indexer.textnorm import fold_accents, has_diacritics, normalize_for_matching
+from indexer.textnorm import has_diacritics
 
 from .fusion import weighted_rrf
 from .highlight import matched_terms

@@ -7,7 +7,6 @@ break falls right after a full stop, nothing tells a wrapped sentence end from a
 so passage boundaries may shift there: for those copies the test asserts the same numbered
 sections, each with the same text, and the same passages for most of the plan."""
 import html
-import shutil
 import textwrap
 from pathlib import Path
 

@@ -113,7 +113,6 @@ def test_known_passages(passages, key, snippet, section, lines):
 
 def test_every_passage_is_a_verbatim_slice_within_the_limit(docs, passages):
     for key, doc in docs.items():
-        source_lines = doc.text.split("\n")
         for p in passages[key]:
             assert doc.text[p.char_start:p.char_end] == p.text
             assert size(p.text) <= MAX_CHARS  # whitespace runs count once

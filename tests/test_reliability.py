@@ -3,7 +3,7 @@ CLI), bad corpus files, kill -9 during a build, damaged index files, concurrent 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
+
 
 import pytest
 
