@@ -22,6 +22,7 @@ from .models import Passage, PlanMetadata
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "run: python -m indexer --rebuild"
+GRACE_SECONDS = 600  # a superseded version stays this long for readers still loading it
 
 
 class IndexProblem(Exception):
@@ -116,16 +117,26 @@ def _fsync(path: Path) -> None:
 
 
 def _remove_old_versions(index_dir: Path, keep: set[str], keep_previous: int = 1) -> None:
-    """Keep the live version and the one before it (a reader may still be loading it)."""
-    versions = sorted((p for p in index_dir.glob("v-*") if p.is_dir() and p.name not in keep),
-                      key=lambda p: p.name, reverse=True)
-    for old in versions[keep_previous:]:
-        shutil.rmtree(old, ignore_errors=True)
-    for tmp in index_dir.glob("tmp-*"):
-        if time.time() - tmp.stat().st_mtime > 3600:  # an abandoned build
-            shutil.rmtree(tmp, ignore_errors=True)
-    for tmp in index_dir.glob("CURRENT.*.tmp"):
-        tmp.unlink(missing_ok=True)
+    """Keep the live version, the one before it, and any version that stopped being live less
+    than GRACE_SECONDS ago (a reader that read CURRENT just before the switch may still be
+    loading it); remove the rest, and leftovers of abandoned builds."""
+    now = time.time()
+    versions = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.name)
+    for older, newer in zip(versions, versions[1:]):
+        superseded_for = now - _mtime(newer)
+        if older.name in keep or older in versions[-1 - keep_previous:] or superseded_for < GRACE_SECONDS:
+            continue
+        shutil.rmtree(older, ignore_errors=True)
+    for leftover in list(index_dir.glob("tmp-*")) + list(index_dir.glob("CURRENT.*.tmp")):
+        if now - _mtime(leftover) > 3600:  # an abandoned build (a live one is younger)
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def read_manifest(index_dir: Path) -> tuple[Path, dict]:

@@ -27,7 +27,7 @@ ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, 
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
 SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
 GROUP_POOL = 60           # a plan is "relevant" when one of its passages is in the fused top GROUP_POOL
-LOAD_ATTEMPTS = 3
+LOAD_ATTEMPTS = 5
 WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the results are weak
 _SURROGATES = re.compile("[\ud800-\udfff]")  # undecodable argv bytes arrive as lone surrogates
 
@@ -40,18 +40,26 @@ WEIGHTS = {
 }
 
 
+def _pointer(index_dir: Path) -> str | None:
+    """What CURRENT says now (None when unreadable): tells a concurrent switch from damage."""
+    try:
+        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 class Searcher:
     def __init__(self, index_dir: Path | str = "index", embedder: Embedder | None = None, verify: bool = True):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         for attempt in range(LOAD_ATTEMPTS):
-            before = store.current_folder(self.index_dir)
+            before = _pointer(self.index_dir)
             try:
                 self._load(embedder, verify)
                 return
             except store.IndexDamaged:
-                # a rebuild switched CURRENT and removed the folder we were reading: load the new one
-                if attempt == LOAD_ATTEMPTS - 1 or store.current_folder(self.index_dir) == before:
+                # a rebuild switched CURRENT while we were reading: load the new version
+                if attempt == LOAD_ATTEMPTS - 1 or _pointer(self.index_dir) == before:
                     raise
 
     def _load(self, embedder: Embedder | None, verify: bool) -> None:
