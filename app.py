@@ -21,9 +21,11 @@ from indexer.models import PlanMetadata
 from search import page_state
 from search.engine import Searcher
 from search.export import CSV_FILE_NAME, CSV_MIME, results_csv
+from search.figures import figure_table, figures_csv
 from search.highlight import highlight_html
 from search.models import Filters, Hit, PlanGroup, SearchResult
 from search.service import index_is_current
+from search.similar import SimilarResult, diff_html, similar_passages
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
 CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
@@ -35,6 +37,14 @@ WEAK = "Không tìm thấy đoạn khớp rõ; đây là các đoạn gần nh�
 SEARCH_FAILED = "Xin lỗi, đã có lỗi khi tìm kiếm. Hãy thử lại hoặc diễn đạt câu hỏi theo cách khác."
 PAGE_FAILED = "Xin lỗi, trang gặp lỗi. Hãy tải lại trang."
 NO_PASSAGE = "Không có đoạn liên quan"
+FIGURES_HINT = ("Nhập chỉ tiêu cần so sánh (ví dụ: tỷ lệ tham gia bảo hiểm y tế đến năm 2030) rồi nhấn Enter; "
+                "bảng liệt kê số liệu của từng kế hoạch.")
+NO_FIGURES = "Không kế hoạch nào có số liệu cho nội dung này."
+SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để tìm câu chữ tương tự trong các kế hoạch."
+SIMILAR_LABEL = "Đoạn văn cần so sánh"
+SIMILAR_BUTTON = "Tìm câu chữ tương tự"
+NO_SIMILAR = "Không có đoạn tương tự"
+FIGURES_CSV_NAME = "so-lieu.csv"
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
 TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
@@ -42,7 +52,12 @@ CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left
 CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
 TITLE_STYLE = "font-size:1.1rem;font-weight:600"
 # Streamlit's own "Press Enter to submit form" is English; the hint above says it in Vietnamese.
-PAGE_CSS = "<style>[data-testid='InputInstructions']{display:none}</style>"
+# ins/del: the word diff of the similar-wording mode (diff_html escapes all text it wraps).
+PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
+            "ins{background:#d3f5d3;text-decoration:none;padding:0 2px}"
+            "del{background:#fbd3d3;padding:0 2px}</style>")
+DIFF_LEGEND = ("Chú thích: <ins>chỉ có trong kế hoạch</ins> · <del>chỉ có trong bản thảo</del> · "
+               "chữ thường: giống nhau")
 
 LOG = logging.getLogger("plansearch.app")
 
@@ -103,7 +118,8 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
     state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
     f = state.filters
     st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
-                            year=list(f.years), plan=list(f.plans), k=state.k, _from_url=True)
+                            year=list(f.years), plan=list(f.plans), k=state.k, mode=state.mode,
+                            _from_url=True)
 
 
 def sync_url(state: page_state.PageState) -> None:
@@ -123,6 +139,11 @@ def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -
                               format_func=lambda doc: plan_label(plans[doc]))
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years)), k
+
+
+def mode_selector() -> str:
+    return st.radio("Chế độ", list(page_state.MODES), key="mode", horizontal=True,
+                    format_func=page_state.MODES.get, label_visibility="collapsed")
 
 
 def use_example(text: str) -> None:
@@ -202,6 +223,73 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
                 passage_block(searcher, hit, rank)
 
 
+# -- figures: one table across the plans ---------------------------------------------------
+def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> None:
+    try:
+        rows = figure_table(searcher, query, k=k, filters=filters)
+    except Exception:
+        LOG.exception("figure table failed for %r", query)
+        st.error(SEARCH_FAILED)
+        return
+    table = page_state.figure_display_rows(rows)
+    with_figures = sum(1 for r in rows if r.figures)
+    top, button = st.columns([4, 1], vertical_alignment="center")
+    top.caption(f"{with_figures}/{len(rows)} kế hoạch có số liệu")
+    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows).encode("utf-8-sig"),
+                           file_name=FIGURES_CSV_NAME, mime=CSV_MIME, on_click="ignore",
+                           key="download_figures", width="stretch")
+    if not with_figures:
+        st.info(NO_FIGURES)
+    if table:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+# -- similar wording: a pasted paragraph against each plan ----------------------------------
+def draft_box() -> str:
+    with st.form("similar", border=False):
+        draft = st.text_area(SIMILAR_LABEL, key="draft", height=160,
+                             max_chars=page_state.MAX_QUERY_CHARS * 5,
+                             placeholder="Dán đoạn văn của bản thảo vào đây")
+        st.form_submit_button(SIMILAR_BUTTON, type="primary")
+    return draft
+
+
+def show_similar(result: SimilarResult) -> None:
+    st.markdown(DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
+    if result.weak:
+        st.warning(WEAK)
+    for plan in result.plans:
+        with st.container(border=True):
+            html_block(html.escape(plan.label), TITLE_STYLE)
+            if not plan.passages:
+                st.caption(NO_SIMILAR)
+            for n, sp in enumerate(plan.passages):
+                if n:
+                    st.divider()
+                crumb = " › ".join(sp.hit.passage.section) or "Phần mở đầu"
+                html_block(html.escape(crumb), CRUMB_STYLE)
+                html_block(diff_html(sp.diff), TEXT_STYLE)     # diff_html escapes every word
+                st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
+                st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
+
+
+def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
+    draft = draft_box()
+    if not draft.strip():
+        st.info(SIMILAR_HINT)
+        return
+    try:
+        result = similar_passages(searcher, draft, filters=filters, k=k)
+    except Exception:
+        LOG.exception("similar passages failed")
+        st.error(SEARCH_FAILED)
+        return
+    if result.message:
+        st.info(result.message)
+        return
+    show_similar(result)
+
+
 # -- the page ------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
@@ -212,11 +300,21 @@ def main() -> None:
         return
     choices = page_state.filter_choices(searcher.plans)
     init_from_url(choices)
+    for key in ("q", "draft"):   # keep what was typed while the other mode's widgets are not drawn
+        st.session_state[key] = st.session_state.get(key, "")
+    mode = mode_selector()
     filters, k = sidebar(searcher.plans, choices)
+    if mode == page_state.MODE_SIMILAR:
+        sync_url(page_state.PageState(st.session_state.get("q", ""), filters, k, mode))
+        similar_mode(searcher, k, filters)
+        return
     query = search_box()
-    sync_url(page_state.PageState(query, filters, k))
+    sync_url(page_state.PageState(query, filters, k, mode))
     if not query.strip():
-        st.info(HINT)
+        st.info(FIGURES_HINT if mode == page_state.MODE_FIGURES else HINT)
+        return
+    if mode == page_state.MODE_FIGURES:
+        show_figures(searcher, query, k, filters)
         return
     try:
         result = searcher.search(query, k=k, filters=filters)

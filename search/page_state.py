@@ -1,4 +1,4 @@
-"""What the search page keeps in its URL (query, filters, number of results) and the small pure
+"""What the search page keeps in its URL (mode, query, filters, number of results) and the small pure
 helpers the page needs besides rendering. No Streamlit here, so all of it can be tested alone."""
 from __future__ import annotations
 
@@ -7,11 +7,21 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from indexer.models import PlanMetadata
 
+from .figures import FigureRow, table_rows
 from .models import Filters
 
 LEVELS = ("tỉnh", "huyện", "xã")
 K_DEFAULT, K_MIN, K_MAX = 10, 1, 50
 MAX_QUERY_CHARS = 1000
+
+# The page's modes (issue #9): URL value -> the label the selector shows.
+MODE_SEARCH, MODE_FIGURES, MODE_SIMILAR = "search", "figures", "similar"
+MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_SIMILAR: "Tìm câu chữ tương tự"}
+
+# The comparison table's columns: search.figures.CSV_COLUMNS -> Vietnamese header.
+FIGURE_HEADERS = {"plan": "Kế hoạch", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
+                  "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
+NO_FIGURE = "Không có số liệu"
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class PageState:
     query: str = ""
     filters: Filters = field(default_factory=Filters)
     k: int = K_DEFAULT
+    mode: str = MODE_SEARCH
 
 
 def filter_choices(plans: Mapping[str, PlanMetadata]) -> FilterChoices:
@@ -79,12 +90,16 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
                       levels=_known(values("level"), LEVELS),
                       years=_years(values("year"), choices.years))
     k_values = values("k")
-    return PageState(query, filters, clamp_k(k_values[-1]) if k_values else K_DEFAULT)
+    mode = (values("mode") or [MODE_SEARCH])[-1]
+    return PageState(query, filters, clamp_k(k_values[-1]) if k_values else K_DEFAULT,
+                     mode if mode in MODES else MODE_SEARCH)
 
 
 def params_from_state(state: PageState) -> dict[str, str | list[str]]:
     """Page state -> URL parameters; defaults are left out so a plain link stays short."""
     out: dict[str, str | list[str]] = {}
+    if state.mode != MODE_SEARCH and state.mode in MODES:
+        out["mode"] = state.mode
     if state.query.strip():
         out["q"] = state.query
     f = state.filters
@@ -95,6 +110,24 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
     if state.k != K_DEFAULT:
         out["k"] = str(state.k)
     return out
+
+
+def figure_display_rows(rows: Sequence[FigureRow]) -> list[dict[str, str]]:
+    """The comparison table as the page shows it: one row per figure under Vietnamese headers,
+    every plan listed (a plan without a figure gets one row saying so), all cells text."""
+    out = []
+    for row in rows:
+        flat = table_rows((row,)) or [{
+            "plan": row.label, "province": row.plan.province if row.plan else "",
+            "level": row.plan.level if row.plan else "", "figure": NO_FIGURE, "measure": "",
+            "target year": "", "citation": ""}]
+        out.extend({FIGURE_HEADERS[key]: str(r.get(key, "")) for key in FIGURE_HEADERS} for r in flat)
+    return out
+
+
+def share_text(ratio: float) -> str:
+    """0.8734 -> "87%" (the share of the draft's words the passage keeps)."""
+    return f"{round(max(0.0, min(1.0, ratio)) * 100)}%"
 
 
 def counted(iterable: Iterable, desc: str, report: Callable[[float, str], None]) -> Iterator:

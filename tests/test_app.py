@@ -20,6 +20,7 @@ from indexer.embedders import make_embedder
 from search import page_state
 from search.engine import Searcher
 from search.export import CSV_HEADER, csv_rows, results_csv, safe_cell
+from search.figures import CSV_COLUMNS, FigureRow
 from search.models import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,10 @@ CORPUS = ROOT / "corpus"
 APP = str(ROOT / "app.py")
 QUERY = "nhà ở xã hội"
 SUBMIT = "FormSubmitter:search-Tìm kiếm"
+SIMILAR_SUBMIT = "FormSubmitter:similar-Tìm câu chữ tương tự"
+FIGURES_QUERY = "tỷ lệ tham gia bảo hiểm y tế đến năm 2030"
+HOUSING_LINE = next(line.strip() for line in (CORPUS / "003_52a6cda90ec74148.txt").read_text("utf-8").splitlines()
+                    if line.startswith("- Xây dựng khoảng 5.250"))
 
 
 @pytest.fixture(scope="session")
@@ -254,6 +259,74 @@ def test_missing_index_is_built_with_progress(index_dir, tmp_path, monkeypatch):
     assert plan_titles(at.tabs[0]) == ["UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"]
 
 
+def run_similar(at: AppTest, draft: str) -> AppTest:
+    at.text_area(key="draft").input(draft)
+    at.button(key=SIMILAR_SUBMIT).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_mode_selector_offers_three_modes(index_dir):
+    at = new_app()
+    mode = at.radio(key="mode")
+    assert mode.value == page_state.MODE_SEARCH
+    assert list(mode.options) == ["Tìm kiếm", "So sánh số liệu", "Tìm câu chữ tương tự"]
+    mode.set_value(page_state.MODE_FIGURES)
+    at.run()
+    assert not at.exception
+    assert at.query_params["mode"] in ([page_state.MODE_FIGURES], page_state.MODE_FIGURES)
+    assert at.text_input(key="q") is not None and len(at.info) == 1
+
+
+@pytest.mark.slow
+def test_figures_mode_shows_a_table(index_dir, searcher):
+    at = new_app(run=False)
+    at.query_params["mode"] = page_state.MODE_FIGURES
+    at.query_params["q"] = FIGURES_QUERY
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="mode").value == page_state.MODE_FIGURES
+    assert len(at.dataframe) == 1 and len(at.tabs) == 0
+    df = at.dataframe[0].value
+    assert list(df.columns) == ["Kế hoạch", "Tỉnh/thành", "Cấp", "Số liệu", "Nội dung đo", "Năm mục tiêu", "Trích dẫn"]
+    figures = set(df["Số liệu"])
+    assert {"trên 97%", "trên 95%"} <= figures
+    # every plan in the index has at least one row (its figures, or "Không có số liệu")
+    assert {plan_label(m) for m in searcher.plans.values()} <= set(df["Kế hoạch"])
+    assert [b.label for b in at.get("download_button")] == ["Tải bảng số liệu (CSV)"]
+
+
+@pytest.mark.slow
+def test_similar_mode_finds_the_pasted_paragraph(index_dir):
+    at = new_app(run=False)
+    at.query_params["mode"] = page_state.MODE_SIMILAR
+    at.run()
+    assert not at.exception
+    assert len(at.info) == 1 and at.info[0].value.startswith("Dán một đoạn văn")
+    run_similar(at, HOUSING_LINE)
+    citations = [c.value for c in at.code]
+    assert citations and citations[0].startswith("Kế hoạch số 439/KH-UBND")
+    assert at.caption[0].value.startswith("Trùng 100%") or at.caption[0].value.startswith("Trùng 9")
+    shown = "".join(m.value for m in at.markdown)
+    assert "chỉ có trong kế hoạch" in shown and "chỉ có trong bản thảo" in shown
+    assert at.query_params["mode"] in ([page_state.MODE_SIMILAR], page_state.MODE_SIMILAR)
+
+
+@pytest.mark.slow
+def test_similar_mode_never_renders_pasted_markup(index_dir):
+    at = new_app(run=False)
+    at.query_params["mode"] = page_state.MODE_SIMILAR
+    at.run()
+    run_similar(at, HOUSING_LINE + " <script>alert(1)</script>")
+    assert any(c.value.startswith("Kế hoạch số 439/KH-UBND") for c in at.code)
+    shown = "".join(m.value for m in at.markdown)
+    assert "<del>" in shown and "&lt;script&gt;" in shown
+    for element in list(at.markdown) + list(at.caption) + list(at.info) + list(at.warning):
+        assert "<script" not in element.value.lower(), element.value
+
+
 # -- pure helpers ------------------------------------------------------------------------------
 CHOICES = page_state.FilterChoices(provinces=("Gia Lai", "Thanh Hóa"), years=(2025, 2024),
                                    plans=("a.txt", "b.txt"))
@@ -291,3 +364,21 @@ def test_csv_cells_cannot_start_a_formula(searcher):
     assert safe_cell("1. Mục tiêu") == "1. Mục tiêu"
     rows = csv_rows(searcher.search("", k=5))
     assert rows == [CSV_HEADER]
+
+
+def test_mode_in_the_url():
+    for mode in page_state.MODES:
+        state = page_state.PageState("x", mode=mode)
+        params = page_state.params_from_state(state)
+        assert ("mode" in params) == (mode != page_state.MODE_SEARCH)
+        as_lists = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+        assert page_state.state_from_params(as_lists, CHOICES) == state
+    assert page_state.state_from_params({"mode": ["bogus"]}, CHOICES).mode == page_state.MODE_SEARCH
+
+
+def test_figure_display_rows_list_every_plan():
+    assert tuple(page_state.FIGURE_HEADERS) == CSV_COLUMNS
+    rows = page_state.figure_display_rows((FigureRow("a.txt", None, "Kế hoạch A", ()),))
+    assert rows == [{"Kế hoạch": "Kế hoạch A", "Tỉnh/thành": "", "Cấp": "", "Số liệu": "Không có số liệu",
+                     "Nội dung đo": "", "Năm mục tiêu": "", "Trích dẫn": ""}]
+    assert page_state.share_text(0.996) == "100%" and page_state.share_text(0.12) == "12%"

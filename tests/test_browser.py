@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from indexer.build import build_index
 from indexer.citation import plan_label
 from indexer.embedders import make_embedder
 from indexer.store import load_records
+from search import page_state
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -112,5 +114,28 @@ def test_search_in_a_real_browser(server, index_dir):
             assert "Kế hoạch số 743/KH-UBND ngày 28/3/2025 của UBND tỉnh Gia Lai" in shown
             assert "Traceback" not in shown
             assert "q=" in page.url and "nh%C3%A0" in page.url  # the URL carries the query
+
+            # "So sánh số liệu" opened from a link: the table of figures, one row per figure.
+            query = urllib.parse.quote("tỷ lệ tham gia bảo hiểm y tế đến năm 2030")
+            page.goto(f"{server}/?mode={page_state.MODE_FIGURES}&q={query}", wait_until="domcontentloaded")
+            page.get_by_text("kế hoạch có số liệu").wait_for(timeout=RESULT_TIMEOUT)
+            grid = page.locator("[data-testid='stDataFrame']")
+            grid.wait_for(timeout=RESULT_TIMEOUT)
+            grid.get_by_text("trên 97%").first.wait_for(state="attached", timeout=RESULT_TIMEOUT)
+            page.screenshot(path=str(ARTIFACTS / "browser-figures.png"), full_page=True)
+
+            # "Tìm câu chữ tương tự": a pasted paragraph, its own passage with the word diff.
+            page.get_by_role("radiogroup").get_by_text("Tìm câu chữ tương tự").click()
+            draft = page.get_by_label("Đoạn văn cần so sánh")
+            draft.wait_for(timeout=RESULT_TIMEOUT)
+            draft.fill("- Xây dựng khoảng 5.250 căn hộ nhà ở xã hội cho công nhân khu công nghiệp")
+            page.get_by_role("button", name="Tìm câu chữ tương tự").click()
+            page.locator("[data-testid='stMain'] ins").first.wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("Kế hoạch số 439/KH-UBND").first.wait_for(timeout=RESULT_TIMEOUT)
+            assert page.locator("[data-testid='stMain'] del").count() + page.locator(
+                "[data-testid='stMain'] ins").count() > 2   # the legend's pair and the diff's own
+            assert f"mode={page_state.MODE_SIMILAR}" in page.url
+            page.screenshot(path=str(ARTIFACTS / "browser-similar.png"), full_page=True)
+            assert "Traceback" not in page.inner_text("[data-testid='stMain']")
         finally:
             browser.close()
