@@ -27,7 +27,6 @@ _HEADER_MARK_RE = re.compile(
 _TAIL_MARK_RE = re.compile(
     r"^(nơi nhận\b|tm\.|t/m\b|kt\.|k/t\b|chủ tịch$|phó chủ tịch$|bí thư$|phó bí thư$"
     r"|ý kiến bạn đọc|văn bản này chưa cập nhật)", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.;:!?…][)”\"'’»]*$")
 _BLOCK_START_RE = re.compile(r"[-–+•*]\s")  # a bullet opens a new paragraph
 _FINAL_END_RE = re.compile(r"[.!?…][)”\"'’»]*$")  # ";" and ":" may end a wrapped line mid-sentence
 _TITLE_MAX = 90
@@ -174,10 +173,6 @@ def _push(stack: list[Heading], heading: Heading, uses_roman: bool) -> list[Head
     if restarts or (heading.rank == 2 and not stack and uses_roman):
         stack = [Heading(1, "", UNTITLED, False)]
     return stack + [heading]
-
-
-def ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END_RE.search(strip_markup(text).rstrip()))
 
 
 def wrap_width(lines: list[Line]) -> int | None:

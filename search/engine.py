@@ -139,9 +139,16 @@ class Searcher:
             top = fused[0][1] if fused else 0.0
             fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
         reasons = {name: set(ids) for name, ids in rankings.items()}
-        hits = tuple(self._hit(i, s, analysis, reasons, exact) for i, s in fused[:k])
+        made: dict[int, Hit] = {}  # a passage in both the ranked list and a plan group is built once
+
+        def hit(i: int, score: float) -> Hit:
+            if i not in made:
+                made[i] = self._hit(i, score, analysis, reasons, exact)
+            return made[i]
+
+        hits = tuple(hit(i, s) for i, s in fused[:k])
         relevant = fused if every_plan else self._relevant(fused, rankings, analysis, exact)
-        groups = self._groups(relevant, analysis, reasons, exact, filters, per_plan)
+        groups = self._groups(relevant, hit, filters, per_plan)
         weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0)
 
@@ -201,8 +208,8 @@ class Searcher:
     def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int]) -> list[tuple[int, float]]:
         """The passages that make a plan relevant, best first: those citing the document number;
         else those keeping the query as a phrase (all of a short one, half of a long one), when
-        any passage does; else
-        (a descriptive, paraphrased or English question) the fused top GROUP_POOL."""
+        any passage does; else (a descriptive, paraphrased or English question) the fused top
+        GROUP_POOL."""
         if exact:
             return [x for x in fused if x[0] in exact]
         phrased = set(rankings.get("phrase", ()))
@@ -214,12 +221,12 @@ class Searcher:
                 return [x for x in fused if x[0] in keep]
         return fused[:GROUP_POOL]
 
-    def _groups(self, relevant, analysis, reasons, exact, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
+    def _groups(self, relevant, hit, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
         by_doc: dict[str, list[Hit]] = {}
         for i, s in relevant:
             doc = self.passages[i].doc
             if len(by_doc.setdefault(doc, [])) < per_plan:
-                by_doc[doc].append(self._hit(i, s, analysis, reasons, exact))
+                by_doc[doc].append(hit(i, s))
         groups = [PlanGroup(doc, plan, tuple(by_doc.get(doc, ())))
                   for doc, plan in self.plans.items() if filters.accepts(doc, plan)]
         return tuple(sorted(groups, key=lambda g: (-(g.hits[0].score if g.hits else -1.0), g.doc)))
