@@ -174,9 +174,9 @@ class Searcher:
             # words field counts (folded syllables match too loosely); otherwise either field
             counts = name == "words" or analysis.kind != "vietnamese"
             lexical_hit = lexical_hit or (counts and bool(rankings[name]))
-        if weights["phrase"] > 0:
-            pool = {i for name in ("words", "folded") for i in rankings.get(name, ())}
-            rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i in pool})
+        if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
+            pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
+            rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i, _ in pool})
         best = 0.0
         if weights["dense"] > 0 and len(self.passages):
             with self._lock:  # the embedding engine is not known to be thread-safe

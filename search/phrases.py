@@ -35,7 +35,9 @@ def phrase_coverage(query_ngrams: set[tuple[str, ...]], passage_text: str) -> fl
 
 
 def phrase_ranking(query: str, candidates: dict[int, str]) -> list[int]:
-    """Candidate ids that contain part of the query as a phrase, most of it first."""
+    """Candidate ids that contain part of the query as a phrase, most of it first. Candidates
+    come best first (keyword order); among equal shares that order is kept, since many passages
+    keep the same few trigrams of a query and their ids say nothing about relevance."""
     wanted = ngrams(syllables(query))
-    scored = [(phrase_coverage(wanted, text), i) for i, text in candidates.items()]
-    return [i for cov, i in sorted(scored, key=lambda x: (-x[0], x[1])) if cov > 0]
+    scored = [(phrase_coverage(wanted, text), n, i) for n, (i, text) in enumerate(candidates.items())]
+    return [i for cov, _, i in sorted(scored, key=lambda x: (-x[0], x[1])) if cov > 0]

