@@ -16,7 +16,6 @@ import streamlit as st
 from indexer import store
 from indexer.build import build_index
 from indexer.citation import plan_label
-from indexer.embedders import make_embedder
 from indexer.models import PlanMetadata
 from search import page_state
 from search.engine import Searcher
@@ -24,7 +23,7 @@ from search.export import CSV_FILE_NAME, CSV_MIME, results_csv
 from search.figures import figure_table, figures_csv
 from search.highlight import highlight_html
 from search.models import Filters, Hit, PlanGroup, SearchResult
-from search.service import index_is_current
+from search.service import embedder_for, index_is_current
 from search.similar import SimilarResult, diff_html, similar_passages
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
@@ -87,7 +86,7 @@ def ensure_index() -> None:
         def report(done: float, text: str) -> None:
             bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
 
-        build_index(CORPUS_DIR, INDEX_DIR, make_embedder(), log=LOG.warning,
+        build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
                     progress=lambda items, desc: page_state.counted(items, desc, report))
         bar.empty()
 

@@ -49,8 +49,10 @@ def _pointer(index_dir: Path) -> str | None:
 
 
 class Searcher:
-    def __init__(self, index_dir: Path | str = "index", embedder: Embedder | None = None, verify: bool = True):
+    def __init__(self, index_dir: Path | str = "index", embedder: Embedder | None = None, verify: bool = True,
+                 weights: dict[str, dict[str, float]] | None = None):
         self.index_dir = Path(index_dir)
+        self.weights = WEIGHTS if weights is None else weights  # per query kind (benchmarks compare)
         self._lock = threading.Lock()
         for attempt in range(LOAD_ATTEMPTS):
             before = _pointer(self.index_dir)
@@ -133,7 +135,7 @@ class Searcher:
             return SearchResult(analysis, (), message="Hãy nhập nội dung cần tìm (từ khóa, câu hỏi hoặc số hiệu văn bản).")
         allowed = self._allowed(filters)
         rankings, best_dense, lexical_hit = self._rankings(analysis, allowed)
-        fused = weighted_rrf(rankings, WEIGHTS[analysis.kind])
+        fused = weighted_rrf(rankings, self.weights[analysis.kind])
         exact = self._exact_numbers(analysis, allowed)
         if exact:  # passages citing the number first, and their scores above all others
             top = fused[0][1] if fused else 0.0
@@ -159,7 +161,7 @@ class Searcher:
         return np.fromiter((p.doc in ok for p in self.passages), dtype=bool, count=len(self.passages))
 
     def _rankings(self, analysis: QueryAnalysis, allowed):
-        weights = WEIGHTS[analysis.kind]
+        weights = self.weights[analysis.kind]
         rankings: dict[str, list[int]] = {}
         lexical_hit = False
         for name, tokens in (("words", analysis.words), ("folded", analysis.folded)):

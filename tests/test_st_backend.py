@@ -92,3 +92,24 @@ def test_searcher_loads_the_st_embedder_from_the_manifest(st_index):
     a = [h.id for h in searcher.search("bảo hiểm thất nghiệp", k=5).hits]
     b = [h.id for h in Searcher(index, embedder=embedder).search("bảo hiểm thất nghiệp", k=5).hits]
     assert a == b
+
+
+def test_an_update_after_a_corpus_change_keeps_the_index_embedder(st_index, tmp_path, model_dir):
+    """When the corpus changes, the page and the CLI update the index with the embedder it was
+    built with (not the default one, which would re-embed everything with another model)."""
+    from indexer import store
+    from search.service import embedder_for, open_searcher
+
+    index, _, _ = st_index
+    work = tmp_path / "index"
+    shutil.copytree(index, work)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in (NAMES[3], NAMES[4]):
+        shutil.copy(CORPUS / name, corpus / name)
+    (corpus / NAMES[4]).write_text((CORPUS / NAMES[4]).read_text(encoding="utf-8") + "\nGhi chú bổ sung.\n",
+                                   encoding="utf-8")
+    assert (embedder_for(work).backend, embedder_for(work).model_id) == ("sentence-transformers", str(model_dir))
+    searcher = open_searcher(work, corpus)
+    assert searcher.manifest["embedder"] == {"backend": "sentence-transformers", "model_id": str(model_dir), "dim": 384}
+    assert searcher.folder.name != store.current_folder(index).name  # updated, not reused as is
