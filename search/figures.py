@@ -281,7 +281,7 @@ _RATE_RE = re.compile(r"/(?:\d{1,3}(?:\.\d{3})*|vạn|nghìn) ?dân$")
 def _share_rates(figures: list[Figure]) -> list[Figure]:
     """"32 giường bệnh, 11 bác sĩ, 04 dược sĩ, 20 điều dưỡng viên trên 10.000 dân": the rate that
     closes a list of bare counts applies to each of them. A count above 100 per 10.000 people (1%)
-    is not such a rate ("200 giường bệnh, 10 bác sĩ trên 10.000 dân" of a district) and is left as is."""
+    is not such a rate (a district's total number of beds written before a per-10.000 ratio) and is left as is."""
     out = list(figures)
     for i, f in enumerate(figures):
         rate = _RATE_RE.search(f.unit) if f.kind == "count" else None

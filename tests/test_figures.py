@@ -55,9 +55,9 @@ def test_percent_with_decimal_comma_and_the_measure_before_it():
 
 
 def test_percent_opening_its_clause_measures_the_words_after_it():
-    f = extract_figures("Trên 97% dân số tham gia bảo hiểm y tế (BHYT); trên 95% dân số được quản lý sức khỏe.")
-    assert [(x.value_text, x.measure) for x in f] == [("trên 97%", "dân số tham gia bảo hiểm y tế (BHYT)"),
-                                                      ("trên 95%", "dân số được quản lý sức khỏe")]
+    f = extract_figures("Trên 92% dân số tham gia bảo hiểm y tế (BHYT); trên 90% dân số được quản lý sức khỏe.")
+    assert [(x.value_text, x.measure) for x in f] == [("trên 92%", "dân số tham gia bảo hiểm y tế (BHYT)"),
+                                                      ("trên 90%", "dân số được quản lý sức khỏe")]
 
 
 def test_two_figures_in_one_clause_each_keep_their_own_measure():
@@ -85,9 +85,9 @@ def test_floor_area_per_person_in_its_three_spellings():
 
 
 def test_rates_per_population():
-    f = extract_figures("30 giường bệnh viện/vạn dân, số bác sỹ đạt 10 bác sĩ/vạn dân")
+    f = extract_figures("28 giường bệnh viện/vạn dân, số bác sỹ đạt 12 bác sĩ/vạn dân")
     assert [(x.number, x.unit, x.measure) for x in f] == [
-        (30.0, "giường bệnh viện/vạn dân", "giường bệnh viện/vạn dân"), (10.0, "bác sĩ/vạn dân", "số bác sỹ")]
+        (28.0, "giường bệnh viện/vạn dân", "giường bệnh viện/vạn dân"), (12.0, "bác sĩ/vạn dân", "số bác sỹ")]
     # a rate closing a list applies to each count of the list
     g = extract_figures("phấn đấu có 32 giường bệnh, 11 bác sĩ, 20 điều dưỡng viên trên 10.000 dân")
     assert [(x.value_text, x.unit) for x in g] == [

