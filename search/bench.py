@@ -332,7 +332,8 @@ def quality_stage_latency(index_dir: Path, embedder, queries, rounds: int = 3) -
     from search.engine import WEIGHTS, Searcher
 
     without = {kind: {**w, "phrase": 0.0} for kind, w in WEIGHTS.items()}
-    searchers = {"with": Searcher(index_dir, embedder=embedder), "without": Searcher(index_dir, embedder=embedder, weights=without)}
+    searchers = {"with": Searcher(index_dir, embedder=embedder),
+                 "without": Searcher(index_dir, embedder=embedder, weights=without)}
     times: dict[str, list[float]] = {name: [] for name in searchers}
     for q in queries:  # warm-up
         for s in searchers.values():

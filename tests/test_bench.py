@@ -34,12 +34,13 @@ def test_tiny_mode_prints_every_seed_figure():
                  "no-change rebuild", "query latency p50 (Searcher.search, end to end, query caches cleared)",
                  "query latency p95", "bare query embedding p50 (embedder alone, no cache)",
                  "query p50 / bare embedding p50", "query p95 / bare embedding p95",
-                 "peak RSS (this process)", "load average at start"):
+                 "peak RSS (this process)", "load average at start",
+                 "query latency p50 with / without the phrase stage (retrieval quality work; same index, alternated)"):
         assert name in got, f"{name!r} missing from:\n" + "\n".join(lines)
     assert any(n.startswith("cold start (new process") for n in got)
     assert any(ln.strip().startswith("query part: query embedding") for ln in lines)
     targeted = [ln for ln in lines if "(target:" in ln]
-    assert len(targeted) == 5 and all(TARGET_RE.match(ln) for ln in targeted), targeted
+    assert len(targeted) == 6 and all(TARGET_RE.match(ln) for ln in targeted), targeted
 
 
 @pytest.mark.slow
