@@ -13,51 +13,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer import store
-from indexer.build import build_index
-from indexer.citation import plan_label
+from indexer.index import folder as store
+from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.models import PlanMetadata
-from search import page_state
+from indexer.structure.citation import plan_label
+from search.compare.figure_table import figure_table
+from search.compare.similar import SimilarResult, diff_html, similar_passages
 from search.engine import Searcher
-from search.export import CSV_FILE_NAME, CSV_MIME, results_csv
-from search.figures import figure_table, figures_csv
-from search.highlight import highlight_html
-from search.models import Filters, Hit, PlanGroup, SearchResult
-from search.service import embedder_for, index_is_current
-from search.similar import SimilarResult, diff_html, similar_passages
+from search.page import state as page_state
+from search.page import texts
+from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
+from search.page.highlight import highlight_html
+from search.query import Filters
+from search.results import Hit, PlanGroup, SearchResult
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
 CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
-EXAMPLES = ("nhà ở xã hội", "tỷ lệ tham gia bảo hiểm y tế", "nha o xa hoi",
-            "Nghị quyết 42-NQ/TW", "support for workers going abroad")
-HINT = ("Nhập từ khóa, câu hỏi hoặc số hiệu văn bản (có dấu, không dấu hoặc tiếng Anh) "
-        "rồi nhấn Enter, hoặc chọn một ví dụ ở trên.")
-WEAK = "Không tìm thấy đoạn khớp rõ; đây là các đoạn gần nhất."
-SEARCH_FAILED = "Xin lỗi, đã có lỗi khi tìm kiếm. Hãy thử lại hoặc diễn đạt câu hỏi theo cách khác."
-PAGE_FAILED = "Xin lỗi, trang gặp lỗi. Hãy tải lại trang."
-NO_PASSAGE = "Không có đoạn liên quan"
-FIGURES_HINT = ("Nhập chỉ tiêu cần so sánh (ví dụ: tỷ lệ tham gia bảo hiểm y tế đến năm 2030) rồi nhấn Enter; "
-                "bảng liệt kê số liệu của từng kế hoạch.")
-NO_FIGURES = "Không kế hoạch nào có số liệu cho nội dung này."
-SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để tìm câu chữ tương tự trong các kế hoạch."
-SIMILAR_LABEL = "Đoạn văn cần so sánh"
-SIMILAR_BUTTON = "Tìm câu chữ tương tự"
-NO_SIMILAR = "Không có đoạn tương tự"
-FIGURES_CSV_NAME = "so-lieu.csv"
-
-CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
-TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
-CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #ddd"
-CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
-TITLE_STYLE = "font-size:1.1rem;font-weight:600"
-# Streamlit's own "Press Enter to submit form" is English; the hint above says it in Vietnamese.
-# ins/del: the word diff of the similar-wording mode (diff_html escapes all text it wraps).
-PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
-            "ins{background:#d3f5d3;text-decoration:none;padding:0 2px}"
-            "del{background:#fbd3d3;padding:0 2px}</style>")
-DIFF_LEGEND = ("Chú thích: <ins>chỉ có trong kế hoạch</ins> · <del>chỉ có trong bản thảo</del> · "
-               "chữ thường: giống nhau")
-
 LOG = logging.getLogger("plansearch.app")
 
 
@@ -68,7 +39,7 @@ def build_lock() -> threading.Lock:
     return threading.Lock()
 
 
-@st.cache_resource(show_spinner="Đang tải mô hình và chỉ mục…", max_entries=2)
+@st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
 def load_searcher(index_dir: str, version: str) -> Searcher:
     """Model and index, loaded once per server for each index folder and version."""
     return Searcher(index_dir)
@@ -81,7 +52,7 @@ def ensure_index() -> None:
     with build_lock():
         if index_is_current(INDEX_DIR, CORPUS_DIR):
             return
-        bar = st.progress(0.0, text="Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, khoảng một phút)…")
+        bar = st.progress(0.0, text=texts.BUILDING)
 
         def report(done: float, text: str) -> None:
             bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
@@ -98,14 +69,11 @@ def open_searcher() -> Searcher | None:
         return load_searcher(str(INDEX_DIR), folder.name if folder else "")
     except store.IndexProblem as e:
         LOG.warning("index problem: %s", e)
-        command = str(e).split("run: ", 1)[1] if "run: " in str(e) else "python -m indexer --rebuild"
-        st.error("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
-                 "trong thư mục dự án rồi tải lại trang.")
-        st.code(command, language="bash")
+        st.error(texts.INDEX_PROBLEM)
+        st.code(e.command, language="bash")
     except Exception:
         LOG.exception("cannot open the index in %s", INDEX_DIR)
-        st.error("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
-                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
+        st.error(texts.INDEX_FAILED)
     return None
 
 
@@ -156,7 +124,7 @@ def search_box() -> str:
         right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
     chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
     chips.caption("Thử:")
-    for i, text in enumerate(EXAMPLES):
+    for i, text in enumerate(texts.EXAMPLES):
         chips.button(text, key=f"example_{i}", on_click=use_example, args=(text,))
     return query
 
@@ -168,34 +136,28 @@ def html_block(escaped: str, style: str) -> None:
     st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
 
 
-def plan_facts(plan: PlanMetadata) -> str:
-    facts = [f"Cấp {plan.level}" if plan.level else "", plan.province, f"Năm {plan.year}" if plan.year else "",
-             "Dự thảo" if plan.draft else "", f"Thực hiện {', '.join(plan.implements)}" if plan.implements else ""]
-    return " · ".join(f for f in facts if f)
-
-
 def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None:
     crumb = " › ".join(hit.passage.section) or "Phần mở đầu"
     prefix = f"#{rank} · " if rank else ""
-    html_block(html.escape(prefix + crumb), CRUMB_STYLE)
-    html_block(highlight_html(hit.passage.text, hit.matched_terms), TEXT_STYLE)
+    html_block(html.escape(prefix + crumb), texts.CRUMB_STYLE)
+    html_block(highlight_html(hit.passage.text, hit.matched_terms), texts.TEXT_STYLE)
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
     with st.expander("Xem các đoạn cùng mục"):
         for p in searcher.section_passages(hit):
-            style = CURRENT_STYLE if p == hit.passage else CONTEXT_STYLE
+            style = texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE
             html_block(highlight_html(p.text, hit.matched_terms), style)
 
 
 def plan_block(searcher: Searcher, group: PlanGroup) -> None:
     with st.container(border=True):
-        html_block(html.escape(plan_label(group.plan)), TITLE_STYLE)
-        html_block(html.escape(plan_facts(group.plan)), CRUMB_STYLE)
+        html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
+        html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
         if group.plan.title:
-            html_block(html.escape(group.plan.title[:300]), CRUMB_STYLE)
+            html_block(html.escape(group.plan.title[:300]), texts.CRUMB_STYLE)
         if not group.hits:
-            st.caption(NO_PASSAGE)
+            st.caption(texts.NO_PASSAGE)
         for n, hit in enumerate(group.hits):
             if n:
                 st.divider()
@@ -210,7 +172,7 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
     button.download_button("Tải kết quả (CSV)", results_csv(result), file_name=CSV_FILE_NAME,
                            mime=CSV_MIME, on_click="ignore", key="download", width="stretch")
     if result.weak:
-        st.warning(WEAK)
+        st.warning(texts.WEAK)
     by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
     with by_plan:
         for group in result.groups:
@@ -218,7 +180,7 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
     with ranked:
         for rank, hit in enumerate(result.hits, 1):
             with st.container(border=True):
-                html_block(html.escape(plan_label(hit.plan)), TITLE_STYLE)
+                html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
                 passage_block(searcher, hit, rank)
 
 
@@ -228,17 +190,17 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
         rows = figure_table(searcher, query, k=k, filters=filters)
     except Exception:
         LOG.exception("figure table failed for %r", query)
-        st.error(SEARCH_FAILED)
+        st.error(texts.SEARCH_FAILED)
         return
     table = page_state.figure_display_rows(rows)
     with_figures = sum(1 for r in rows if r.figures)
     top, button = st.columns([4, 1], vertical_alignment="center")
     top.caption(f"{with_figures}/{len(rows)} kế hoạch có số liệu")
-    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows).encode("utf-8-sig"),
-                           file_name=FIGURES_CSV_NAME, mime=CSV_MIME, on_click="ignore",
+    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows),
+                           file_name=texts.FIGURES_CSV_NAME, mime=CSV_MIME, on_click="ignore",
                            key="download_figures", width="stretch")
     if not with_figures:
-        st.info(NO_FIGURES)
+        st.info(texts.NO_FIGURES)
     if table:
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -246,28 +208,28 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
 # -- similar wording: a pasted paragraph against each plan ----------------------------------
 def draft_box() -> str:
     with st.form("similar", border=False):
-        draft = st.text_area(SIMILAR_LABEL, key="draft", height=160,
+        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160,
                              max_chars=page_state.MAX_QUERY_CHARS * 5,
                              placeholder="Dán đoạn văn của bản thảo vào đây")
-        st.form_submit_button(SIMILAR_BUTTON, type="primary")
+        st.form_submit_button(texts.SIMILAR_BUTTON, type="primary")
     return draft
 
 
 def show_similar(result: SimilarResult) -> None:
-    st.markdown(DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
+    st.markdown(texts.DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
     if result.weak:
-        st.warning(WEAK)
+        st.warning(texts.WEAK)
     for plan in result.plans:
         with st.container(border=True):
-            html_block(html.escape(plan.label), TITLE_STYLE)
+            html_block(html.escape(plan.label), texts.TITLE_STYLE)
             if not plan.passages:
-                st.caption(NO_SIMILAR)
+                st.caption(texts.NO_SIMILAR)
             for n, sp in enumerate(plan.passages):
                 if n:
                     st.divider()
                 crumb = " › ".join(sp.hit.passage.section) or "Phần mở đầu"
-                html_block(html.escape(crumb), CRUMB_STYLE)
-                html_block(diff_html(sp.diff), TEXT_STYLE)     # diff_html escapes every word
+                html_block(html.escape(crumb), texts.CRUMB_STYLE)
+                html_block(diff_html(sp.diff), texts.TEXT_STYLE)     # diff_html escapes every word
                 st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
                 st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
 
@@ -275,13 +237,13 @@ def show_similar(result: SimilarResult) -> None:
 def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
     draft = draft_box()
     if not draft.strip():
-        st.info(SIMILAR_HINT)
+        st.info(texts.SIMILAR_HINT)
         return
     try:
         result = similar_passages(searcher, draft, filters=filters, k=k)
     except Exception:
         LOG.exception("similar passages failed")
-        st.error(SEARCH_FAILED)
+        st.error(texts.SEARCH_FAILED)
         return
     if result.message:
         st.info(result.message)
@@ -292,7 +254,7 @@ def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
 # -- the page ------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)   # a constant, no data in it
+    st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # a constant, no data in it
     st.title("Tra cứu kế hoạch chính sách xã hội")
     searcher = open_searcher()
     if searcher is None:
@@ -310,7 +272,7 @@ def main() -> None:
     query = search_box()
     sync_url(page_state.PageState(query, filters, k, mode))
     if not query.strip():
-        st.info(FIGURES_HINT if mode == page_state.MODE_FIGURES else HINT)
+        st.info(texts.FIGURES_HINT if mode == page_state.MODE_FIGURES else texts.HINT)
         return
     if mode == page_state.MODE_FIGURES:
         show_figures(searcher, query, k, filters)
@@ -319,7 +281,7 @@ def main() -> None:
         result = searcher.search(query, k=k, filters=filters)
     except Exception:
         LOG.exception("search failed for %r", query)
-        st.error(SEARCH_FAILED)
+        st.error(texts.SEARCH_FAILED)
         return
     if result.message:
         st.info(result.message)
@@ -331,4 +293,4 @@ try:
     main()
 except Exception:  # st.stop / st.rerun are BaseExceptions and pass through
     LOG.exception("the page failed")
-    st.error(PAGE_FAILED)
+    st.error(texts.PAGE_FAILED)

@@ -6,8 +6,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .embedders import DEFAULT_BACKEND, MissingBackend, make_embedder
-from .store import IndexProblem
+from indexer.index.embedders import DEFAULT_BACKEND, MissingBackend, make_embedder
+from indexer.index.folder import IndexProblem
 
 
 def tqdm_progress(items, desc):
@@ -33,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         if args.inspect:
-            from .inspection import inspect_corpus
+            from indexer.structure.inspect import inspect_corpus
 
             print(inspect_corpus(args.corpus))
             return 0
-        from .build import build_index
+        from indexer.index.build import build_index
 
         report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
                              force=args.rebuild, progress=tqdm_progress,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
 
+LEVELS = ("tỉnh", "huyện", "xã")   # administrative levels of an issuer, top first
+
 
 @dataclass(frozen=True)
 class PlanMetadata:
@@ -11,7 +13,7 @@ class PlanMetadata:
     number: str = ""          # số hiệu, e.g. "743/KH-UBND"
     doc_type: str = ""        # "Kế hoạch", ...
     issuer: str = ""          # "UBND tỉnh Gia Lai", "Huyện ủy Phụng Hiệp", "UBND xã Tiền Nông"
-    level: str = ""           # "tỉnh" | "huyện" | "xã"
+    level: str = ""           # one of LEVELS
     province: str = ""        # "Gia Lai"
     place: str = ""           # place of issue as written on the date line
     date: str = ""            # ISO "2025-03-28"; "" when the day is blank (draft)

@@ -7,11 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.embedders import MissingBackend
-from indexer.store import IndexProblem
+from indexer.index.embedders import MissingBackend
+from indexer.index.folder import IndexProblem
 
-from .service import open_searcher
-from .models import Filters, SearchResult
+from indexer.models import LEVELS
+
+from search.query import Filters
+from search.results import SearchResult
+from search.service import open_searcher
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--index", type=Path, default=Path("index"))
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
     ap.add_argument("--province", action="append", default=[])
-    ap.add_argument("--level", action="append", default=[], choices=["tỉnh", "huyện", "xã"])
+    ap.add_argument("--level", action="append", default=[], choices=LEVELS)
     ap.add_argument("--year", action="append", default=[], type=int)
     ap.add_argument("--plan", action="append", default=[], help="corpus file name")
     mode = ap.add_mutually_exclusive_group()
@@ -57,10 +60,10 @@ def result_text(result: SearchResult) -> str:
 
 def special_mode(searcher, query: str, args, filters: Filters) -> dict:
     if args.figures:
-        from .figures import figure_table, figures_table_json
+        from search.compare.figure_table import figure_table, figures_table_json
 
         return figures_table_json(figure_table(searcher, query, k=args.k, filters=filters), query)
-    from .similar import similar_json, similar_passages
+    from search.compare.similar import similar_json, similar_passages
 
     return similar_json(similar_passages(searcher, query, filters=filters, k=args.k))
 

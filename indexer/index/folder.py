@@ -1,0 +1,229 @@
+"""The index folder on disk: plain files (JSON, JSONL, npy without pickle, FAISS), a manifest
+with a checksum per file, written atomically.
+
+Layout: index/CURRENT names the live version folder index/v-<id>/. A build writes a new version
+folder (temp name, fsync, rename), then replaces CURRENT in one os.replace: a reader sees either
+the old index or the new one, never a mix, and a killed build leaves the old one in place.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexer.models import Passage, PlanMetadata
+
+FORMAT_VERSION = 1
+BUILD_COMMAND = "python -m indexer"
+REBUILD_COMMAND = "python -m indexer --rebuild"
+GRACE_SECONDS = 600  # a superseded version stays this long for readers still loading it
+
+# The files of a version folder (the lexical and dense parts name their own, in lexical.py and
+# dense.py); no code outside indexer/index/ knows any of these names.
+POINTER = "CURRENT"
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+PLANS = "plans.json"
+VECTORS = "vectors.npy"
+
+
+class IndexProblem(Exception):
+    """The index cannot be used. str() names the problem and what to run; `problem` and
+    `command` hold the two parts for a page that shows them separately."""
+
+    def __init__(self, problem: str, command: str = REBUILD_COMMAND):
+        super().__init__(f"{problem}; run: {command}")
+        self.problem = problem
+        self.command = command
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class IndexDamaged(IndexProblem):
+    pass
+
+
+class IndexMismatch(IndexProblem):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    folder: Path
+    manifest: dict
+    passages: tuple[Passage, ...]
+    plans: dict[str, PlanMetadata]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_pointer(index_dir: Path) -> str | None:
+    """What CURRENT says now (None when unreadable): tells a concurrent switch from damage."""
+    try:
+        return (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def current_folder(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise IndexDamaged(f"{index_dir / POINTER} cannot be read ({e})") from e
+    if not name.startswith("v-") or "/" in name or not (index_dir / name).is_dir():
+        raise IndexDamaged(f"{index_dir / POINTER} names no index version ({name[:40]!r})")
+    return index_dir / name
+
+
+def new_version_folder(index_dir: Path) -> Path:
+    """A fresh temp folder inside index_dir to write a version into."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tmp = index_dir / f"tmp-{uuid.uuid4().hex[:12]}"
+    tmp.mkdir()
+    return tmp
+
+
+def write_records(folder: Path, passages: list[Passage], plans: dict[str, PlanMetadata],
+                  vectors: np.ndarray) -> None:
+    with open(folder / PASSAGES, "w", encoding="utf-8") as f:
+        for p in passages:
+            f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    (folder / PLANS).write_text(
+        json.dumps({k: v.to_dict() for k, v in plans.items()}, ensure_ascii=False, indent=1),
+        encoding="utf-8")
+    np.save(folder / VECTORS, vectors.astype(np.float32), allow_pickle=False)
+
+
+def commit_version(index_dir: Path, tmp: Path, manifest: dict) -> Path:
+    """Checksum every file, write the manifest, fsync, rename into place, switch CURRENT."""
+    files = sorted(p for p in tmp.rglob("*") if p.is_file())
+    manifest = dict(manifest, format_version=FORMAT_VERSION,
+                    files={p.relative_to(tmp).as_posix(): sha256_file(p) for p in files})
+    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    for p in list(tmp.rglob("*")):
+        _fsync(p)
+    _fsync(tmp)
+    version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    os.rename(tmp, version)
+    pointer = index_dir / f"{POINTER}.{uuid.uuid4().hex[:8]}.tmp"
+    pointer.write_text(version.name + "\n", encoding="utf-8")
+    _fsync(pointer)
+    os.replace(pointer, index_dir / POINTER)
+    _fsync(index_dir)
+    _remove_old_versions(index_dir, keep={version.name})
+    return version
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_old_versions(index_dir: Path, keep: set[str], keep_previous: int = 1) -> None:
+    """Keep the live version, the one before it, and any version that stopped being live less
+    than GRACE_SECONDS ago (a reader that read CURRENT just before the switch may still be
+    loading it); remove the rest, and leftovers of abandoned builds."""
+    now = time.time()
+    versions = sorted((p for p in index_dir.glob("v-*") if p.is_dir()), key=lambda p: p.name)
+    for older, newer in zip(versions, versions[1:]):
+        superseded_for = now - _mtime(newer)
+        if older.name in keep or older in versions[-1 - keep_previous:] or superseded_for < GRACE_SECONDS:
+            continue
+        shutil.rmtree(older, ignore_errors=True)
+    for leftover in list(index_dir.glob("tmp-*")) + list(index_dir.glob(f"{POINTER}.*.tmp")):
+        if now - _mtime(leftover) > 3600:  # an abandoned build (a live one is younger)
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def read_manifest(index_dir: Path) -> tuple[Path, dict]:
+    folder = current_folder(index_dir)
+    if folder is None:
+        raise IndexMissing(f"no index in {index_dir}", BUILD_COMMAND)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexDamaged(f"{folder / MANIFEST} is damaged ({e.__class__.__name__})") from e
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatch(f"index format {manifest.get('format_version') if isinstance(manifest, dict) else '?'} "
+                            f"is not {FORMAT_VERSION}")
+    return folder, manifest
+
+
+def verify_files(folder: Path, manifest: dict) -> None:
+    """Every file listed in the manifest exists and has its checksum."""
+    for rel, digest in manifest.get("files", {}).items():
+        path = folder / rel
+        if not path.is_file():
+            raise IndexDamaged(f"index file {path} is missing")
+        if sha256_file(path) != digest:
+            raise IndexDamaged(f"index file {path} is damaged (checksum mismatch)")
+
+
+def load_records(index_dir: Path, verify: bool = True) -> StoredIndex:
+    folder, manifest = read_manifest(index_dir)
+    if verify:
+        verify_files(folder, manifest)
+    try:
+        with open(folder / PASSAGES, encoding="utf-8") as f:
+            passages = tuple(Passage.from_dict(json.loads(line)) for line in f if line.strip())
+        plans_raw = json.loads((folder / PLANS).read_text(encoding="utf-8"))
+        plans = {k: PlanMetadata.from_dict(v) for k, v in plans_raw.items()}
+    except (OSError, ValueError, TypeError, KeyError) as e:
+        raise IndexDamaged(f"index records in {folder} cannot be read ({e.__class__.__name__})") from e
+    return StoredIndex(folder, manifest, passages, plans)
+
+
+def load_vectors(folder: Path, expected_rows: int, dim: int, mmap: bool = False) -> np.ndarray:
+    try:
+        vectors = np.load(folder / VECTORS, allow_pickle=False, mmap_mode="r" if mmap else None)
+    except (OSError, ValueError) as e:
+        raise IndexDamaged(f"{folder / VECTORS} cannot be read ({e})") from e
+    if vectors.shape != (expected_rows, dim):
+        raise IndexDamaged(f"{folder / VECTORS} has shape {vectors.shape}, expected "
+                           f"({expected_rows}, {dim})")
+    return vectors
+
+
+def copy_live_version(src: Path, dst: Path) -> bool:
+    """Copy the live version of the index src into dst (a fresh index folder) so that it loads
+    there; False when src has no readable live version."""
+    try:
+        folder = current_folder(src)
+        if folder is None:
+            return False
+        shutil.copytree(folder, dst / folder.name)
+    except (IndexProblem, OSError):
+        return False
+    (dst / POINTER).write_text(folder.name + "\n", encoding="utf-8")
+    try:
+        load_records(dst)
+    except IndexProblem:
+        return False
+    return True

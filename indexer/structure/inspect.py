@@ -1,0 +1,32 @@
+"""A plain-text report of how the corpus was read: per plan its metadata, passage count and
+section tree, so a person can check the reading at a glance."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.read.corpus import read_corpus
+from indexer.structure.passages import passages_for
+
+
+def inspect_corpus(root: Path) -> str:
+    reading = read_corpus(root)
+    out = [f"{root}: {reading.summary()}"]
+    for s in reading.skipped:
+        out.append(f"  SKIPPED {s.name}: {s.reason}")
+    for dup, orig in reading.duplicates:
+        out.append(f"  DUPLICATE {dup} = {orig}")
+    for doc in reading.documents:
+        passages = passages_for(doc)
+        out.append("")
+        out.append(f"== {doc.name}  ({len(passages)} passages)")
+        for key, value in doc.metadata.to_dict().items():
+            out.append(f"   {key:11s} {value if value not in ('', None, []) else '—'}")
+        seen: set[tuple[str, ...]] = set()
+        for p in passages:
+            for depth in range(1, len(p.section) + 1):
+                path = p.section[:depth]
+                if path not in seen:
+                    seen.add(path)
+                    count = sum(1 for q in passages if q.section[:depth] == path)
+                    out.append(f"   {'  ' * depth}{path[-1]}  [{count}]")
+    return "\n".join(out)

@@ -1,0 +1,136 @@
+"""The per-plan comparison table of figures: which figures of the retrieved passages measure
+what the query asks (topic words shared with the figure's measure), best first, per plan."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.models import PlanMetadata
+from indexer.structure.citation import plan_label as _plan_label
+from indexer.text import word_tokens
+
+from search.compare.figures import Figure, passage_figures
+from search.query import Filters
+from search.results import SearchResult
+
+
+# -- relevance and the comparison table --------------------------------------------------------
+@dataclass(frozen=True)
+class ScoredFigure:
+    figure: Figure
+    relevance: float           # share of the query's topic words the measure covers (0..1]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One plan's line of the comparison table: its relevant figures, best first."""
+
+    doc: str
+    plan: PlanMetadata | None
+    label: str
+    figures: tuple[ScoredFigure, ...]
+
+
+_TOKEN_VARIANTS = {"tỉ": "tỷ", "tỉ_lệ": "tỷ_lệ", "bác_sỹ": "bác_sĩ", "sỹ": "sĩ", "khoẻ": "khỏe"}
+_GENERIC = {"tỷ_lệ", "tỷ", "lệ", "số", "năm", "đạt", "người", "dân", "phấn_đấu", "bảo_đảm", "mức", "chỉ_tiêu",
+            "tỷ~lệ", "tỉ~lệ"}
+
+
+@lru_cache(maxsize=8192)
+def topic_tokens(text: str) -> frozenset[str]:
+    """Words, syllables and syllable pairs of text (the index's pipeline), without numbers and
+    the generic words every target shares ("tỷ lệ", "năm", "đạt")."""
+    out = set()
+    text = re.sub(r"(?:\b10\.000|\bvạn)\s*dân", " vạn dân", text, flags=re.IGNORECASE)
+    for t in word_tokens(text):
+        t = _TOKEN_VARIANTS.get(t, t)
+        if "~" in t:
+            a, b = t.split("~", 1)
+            t = f"{_TOKEN_VARIANTS.get(a, a)}~{_TOKEN_VARIANTS.get(b, b)}"
+        if t in _GENERIC or re.fullmatch(r"[\d.,~]+", t):
+            continue
+        out.add(t)
+    return frozenset(out)
+
+
+def relevance(figure: Figure, query_tokens: frozenset[str]) -> float:
+    """Share of the query's topic tokens found in what the figure measures (measure and unit)."""
+    if not query_tokens:
+        return 0.0
+    mine = topic_tokens(f"{figure.measure} {figure.unit}")
+    return len(query_tokens & mine) / len(query_tokens)
+
+
+def query_years(query: str) -> tuple[int, ...]:
+    return tuple(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", query))
+
+
+MIN_RELEVANCE = 0.3
+
+
+def figures_for(result: SearchResult, query: str | None = None, searcher=None,
+                min_relevance: float = MIN_RELEVANCE, per_plan: int = 5,
+                kinds: tuple[str, ...] = ("percent", "count", "deadline")) -> tuple[FigureRow, ...]:
+    """The comparison table for a search: for each plan of result.groups (in the engine's order),
+    the figures of its retrieved passages whose measure is about the query, best first. With a
+    searcher, the other passages of each retrieved passage's section are read too (a list of
+    targets is often cut into several passages). A year in the query keeps figures for that year."""
+    query = result.query.text if query is None else query
+    q_tokens = topic_tokens(query)
+    years = query_years(query)
+    rows = []
+    for group in result.groups:
+        label = _plan_label(group.plan) if group.plan else group.doc
+        seen: dict[tuple, ScoredFigure] = {}
+        for hit in group.hits:
+            passages = [(hit.id, hit.passage)]
+            if searcher is not None:
+                passages += [(searcher.passage_id(p), p) for p in searcher.section_passages(hit)]
+            for pid, passage in passages:
+                for fig in passage_figures(passage, pid, label):
+                    if fig.kind not in kinds or (years and fig.target_year not in years):
+                        continue
+                    score = relevance(fig, q_tokens)
+                    key = (fig.passage_id, fig.value_text, fig.measure)
+                    if score >= min_relevance and key not in seen:
+                        seen[key] = ScoredFigure(fig, round(score, 4))
+        best = sorted(seen.values(), key=lambda s: (-s.relevance, s.figure.passage_id, s.figure.clause))
+        rows.append(FigureRow(group.doc, group.plan, label, tuple(best[:per_plan])))
+    return tuple(rows)
+
+
+def figure_table(searcher, query: str, k: int = 10, filters=None, per_plan: int = 5,
+                 min_relevance: float = MIN_RELEVANCE) -> tuple[FigureRow, ...]:
+    """Search, then the comparison table (what the CLI flag and the page call)."""
+    # every plan's closest passages: a figure's relevance is judged on what it measures, below
+    result = searcher.search(query, k=k, filters=filters or Filters(), per_plan=per_plan, every_plan=True)
+    return figures_for(result, query, searcher, min_relevance=min_relevance, per_plan=per_plan)
+
+
+# -- output ----------------------------------------------------------------------------------
+CSV_COLUMNS = ("plan", "province", "level", "figure", "measure", "target year", "citation")
+
+
+def table_rows(rows: tuple[FigureRow, ...]) -> list[dict]:
+    """One flat dict per figure, keys CSV_COLUMNS (plans without a figure are left out)."""
+    out = []
+    for row in rows:
+        for sf in row.figures:
+            f = sf.figure
+            out.append({"plan": row.label, "province": row.plan.province if row.plan else "",
+                        "level": row.plan.level if row.plan else "", "figure": f.value_text,
+                        "measure": f.measure, "target year": f.target_year or "", "citation": f.citation})
+    return out
+
+
+def figures_table_json(rows: tuple[FigureRow, ...], query: str = "") -> dict:
+    """JSON-ready: {"query", "plans": [{"doc", "plan", "province", "level", "figures": [...]}]}."""
+    return {"query": query, "plans": [{
+        "doc": row.doc, "plan": row.label, "province": row.plan.province if row.plan else "",
+        "level": row.plan.level if row.plan else "",
+        "figures": [{"figure": sf.figure.value_text, "number": sf.figure.number, "unit": sf.figure.unit,
+                     "qualifier": sf.figure.qualifier, "measure": sf.figure.measure, "kind": sf.figure.kind,
+                     "target_year": sf.figure.target_year, "citation": sf.figure.citation,
+                     "passage_id": sf.figure.passage_id, "relevance": sf.relevance}
+                    for sf in row.figures]} for row in rows]}

@@ -1,0 +1,146 @@
+"""What the search page keeps in its URL (mode, query, filters, number of results) and the small pure
+helpers the page needs besides rendering. No Streamlit here, so all of it can be tested alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from indexer.models import LEVELS, PlanMetadata
+
+from search.compare.figure_table import FigureRow, table_rows
+from search.query import MAX_QUERY_CHARS, Filters
+
+K_DEFAULT, K_MIN, K_MAX = 10, 1, 50
+
+# The page's modes (issue #9): URL value -> the label the selector shows.
+MODE_SEARCH, MODE_FIGURES, MODE_SIMILAR = "search", "figures", "similar"
+MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_SIMILAR: "Tìm câu chữ tương tự"}
+
+# The comparison table's columns: search.compare.figures.CSV_COLUMNS -> Vietnamese header.
+FIGURE_HEADERS = {"plan": "Kế hoạch", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
+                  "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
+NO_FIGURE = "Không có số liệu"
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values the sidebar offers, taken from the plans in the index."""
+
+    provinces: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()      # newest first
+    plans: tuple[str, ...] = ()      # corpus file names
+
+
+@dataclass(frozen=True)
+class PageState:
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    k: int = K_DEFAULT
+    mode: str = MODE_SEARCH
+
+
+def filter_choices(plans: Mapping[str, PlanMetadata]) -> FilterChoices:
+    metas = list(plans.values())
+    return FilterChoices(
+        provinces=tuple(sorted({m.province for m in metas if m.province})),
+        years=tuple(sorted({m.year for m in metas if m.year}, reverse=True)),
+        plans=tuple(sorted(plans)))
+
+
+def _known(values: Iterable[str], allowed: Sequence) -> tuple:
+    out = []
+    for v in values:
+        if v in allowed and v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _years(values: Iterable[str], allowed: Sequence[int]) -> tuple[int, ...]:
+    out = []
+    for v in values:
+        try:
+            year = int(v)
+        except (TypeError, ValueError):
+            continue
+        if year in allowed and year not in out:
+            out.append(year)
+    return tuple(out)
+
+
+def clamp_k(value, default: int = K_DEFAULT) -> int:
+    try:
+        k = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(K_MIN, min(K_MAX, k))
+
+
+def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoices) -> PageState:
+    """URL parameters (each a list of values, as repeated keys give) -> page state. Values the
+    index does not know are dropped, so a stale or hand-edited link still opens."""
+    def values(key: str) -> list[str]:
+        v = params.get(key, [])
+        return [v] if isinstance(v, str) else list(v)
+
+    query = (values("q") or [""])[-1][:MAX_QUERY_CHARS]
+    filters = Filters(plans=_known(values("plan"), choices.plans),
+                      provinces=_known(values("province"), choices.provinces),
+                      levels=_known(values("level"), LEVELS),
+                      years=_years(values("year"), choices.years))
+    k_values = values("k")
+    mode = (values("mode") or [MODE_SEARCH])[-1]
+    return PageState(query, filters, clamp_k(k_values[-1]) if k_values else K_DEFAULT,
+                     mode if mode in MODES else MODE_SEARCH)
+
+
+def params_from_state(state: PageState) -> dict[str, str | list[str]]:
+    """Page state -> URL parameters; defaults are left out so a plain link stays short."""
+    out: dict[str, str | list[str]] = {}
+    if state.mode != MODE_SEARCH and state.mode in MODES:
+        out["mode"] = state.mode
+    if state.query.strip():
+        out["q"] = state.query
+    f = state.filters
+    for key, vals in (("province", f.provinces), ("level", f.levels),
+                      ("year", [str(y) for y in f.years]), ("plan", f.plans)):
+        if vals:
+            out[key] = list(vals)
+    if state.k != K_DEFAULT:
+        out["k"] = str(state.k)
+    return out
+
+
+def figure_display_rows(rows: Sequence[FigureRow]) -> list[dict[str, str]]:
+    """The comparison table as the page shows it: one row per figure under Vietnamese headers,
+    every plan listed (a plan without a figure gets one row saying so), all cells text."""
+    out = []
+    for row in rows:
+        flat = table_rows((row,)) or [{
+            "plan": row.label, "province": row.plan.province if row.plan else "",
+            "level": row.plan.level if row.plan else "", "figure": NO_FIGURE, "measure": "",
+            "target year": "", "citation": ""}]
+        out.extend({FIGURE_HEADERS[key]: str(r.get(key, "")) for key in FIGURE_HEADERS} for r in flat)
+    return out
+
+
+def plan_facts(plan: PlanMetadata) -> str:
+    """ "Cấp tỉnh · Gia Lai · Năm 2025 · Thực hiện 42-NQ/TW": what the page shows under a plan."""
+    facts = [f"Cấp {plan.level}" if plan.level else "", plan.province, f"Năm {plan.year}" if plan.year else "",
+             "Dự thảo" if plan.draft else "", f"Thực hiện {', '.join(plan.implements)}" if plan.implements else ""]
+    return " · ".join(f for f in facts if f)
+
+
+def share_text(ratio: float) -> str:
+    """0.8734 -> "87%" (the share of the draft's words the passage keeps)."""
+    return f"{round(max(0.0, min(1.0, ratio)) * 100)}%"
+
+
+def counted(iterable: Iterable, desc: str, report: Callable[[float, str], None]) -> Iterator:
+    """Yield the items of iterable, reporting (fraction done, "desc: i/n") after each; the
+    progress callable build_index expects, given something that draws a bar."""
+    items = iterable if hasattr(iterable, "__len__") else list(iterable)
+    total = len(items)
+    report(0.0, f"{desc}…")
+    for i, item in enumerate(items, 1):
+        yield item
+        report(i / total, f"{desc}: {i}/{total}")

@@ -1,0 +1,39 @@
+"""Every text the search page shows (Vietnamese) and its styles, in one place."""
+from __future__ import annotations
+
+EXAMPLES = ("nhà ở xã hội", "tỷ lệ tham gia bảo hiểm y tế", "nha o xa hoi",
+            "Nghị quyết 42-NQ/TW", "support for workers going abroad")
+HINT = ("Nhập từ khóa, câu hỏi hoặc số hiệu văn bản (có dấu, không dấu hoặc tiếng Anh) "
+        "rồi nhấn Enter, hoặc chọn một ví dụ ở trên.")
+WEAK = "Không tìm thấy đoạn khớp rõ; đây là các đoạn gần nhất."
+SEARCH_FAILED = "Xin lỗi, đã có lỗi khi tìm kiếm. Hãy thử lại hoặc diễn đạt câu hỏi theo cách khác."
+PAGE_FAILED = "Xin lỗi, trang gặp lỗi. Hãy tải lại trang."
+NO_PASSAGE = "Không có đoạn liên quan"
+FIGURES_HINT = ("Nhập chỉ tiêu cần so sánh (ví dụ: tỷ lệ tham gia bảo hiểm y tế đến năm 2030) rồi nhấn Enter; "
+                "bảng liệt kê số liệu của từng kế hoạch.")
+NO_FIGURES = "Không kế hoạch nào có số liệu cho nội dung này."
+SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để tìm câu chữ tương tự trong các kế hoạch."
+SIMILAR_LABEL = "Đoạn văn cần so sánh"
+SIMILAR_BUTTON = "Tìm câu chữ tương tự"
+NO_SIMILAR = "Không có đoạn tương tự"
+FIGURES_CSV_NAME = "so-lieu.csv"
+
+INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
+                 "trong thư mục dự án rồi tải lại trang.")
+INDEX_FAILED = ("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
+                "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
+BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, khoảng một phút)…"
+LOADING = "Đang tải mô hình và chỉ mục…"
+
+CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
+TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
+CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #ddd"
+CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
+TITLE_STYLE = "font-size:1.1rem;font-weight:600"
+# Streamlit's own "Press Enter to submit form" is English; the hint above says it in Vietnamese.
+# ins/del: the word diff of the similar-wording mode (diff_html escapes all text it wraps).
+PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
+            "ins{background:#d3f5d3;text-decoration:none;padding:0 2px}"
+            "del{background:#fbd3d3;padding:0 2px}</style>")
+DIFF_LEGEND = ("Chú thích: <ins>chỉ có trong kế hoạch</ins> · <del>chỉ có trong bản thảo</del> · "
+               "chữ thường: giống nhau")

@@ -1,0 +1,65 @@
+"""What the user asked: the query's text, its kind and tokens (through the one text pipeline),
+and the filters that restrict the search."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Collection
+
+from indexer.models import PlanMetadata
+from indexer.text import document_numbers, folded_tokens, has_diacritics, word_tokens
+
+MAX_QUERY_CHARS = 1000     # longer queries are cut (a pasted paragraph is still fine)
+ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
+KINDS = ("vietnamese", "noaccent", "english", "reference")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # undecodable argv bytes arrive as lone surrogates
+
+
+@dataclass(frozen=True)
+class Filters:
+    plans: tuple[str, ...] = ()      # corpus file names
+    provinces: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()     # "tỉnh" | "huyện" | "xã"
+    years: tuple[int, ...] = ()
+
+    def accepts(self, doc: str, plan: PlanMetadata) -> bool:
+        return ((not self.plans or doc in self.plans)
+                and (not self.provinces or plan.province in self.provinces)
+                and (not self.levels or plan.level in self.levels)
+                and (not self.years or plan.year in self.years))
+
+    def is_empty(self) -> bool:
+        return not (self.plans or self.provinces or self.levels or self.years)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    text: str
+    kind: str                         # one of KINDS
+    doc_numbers: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    folded: tuple[str, ...] = ()
+
+
+def clean_query(query: str) -> str:
+    """One line, no lone surrogates, at most MAX_QUERY_CHARS characters."""
+    return " ".join(_SURROGATES.sub("\ufffd", query or "").split())[:MAX_QUERY_CHARS]
+
+
+def analyze_query(query: str, folded_vocab: Collection[str]) -> QueryAnalysis:
+    """The query's kind and tokens. A query without diacritics whose syllables are mostly unknown
+    to the corpus (folded_vocab) is English."""
+    text = clean_query(query)
+    numbers = document_numbers(text)
+    folded = folded_tokens(text)
+    syllables = [t for t in folded if "_" not in t and t.isalpha()]
+    if numbers:
+        kind = "reference"
+    elif not has_diacritics(text) and syllables and (
+            sum(s in folded_vocab for s in syllables) / len(syllables) < ENGLISH_KNOWN_RATIO):
+        kind = "english"
+    elif not has_diacritics(text):
+        kind = "noaccent"
+    else:
+        kind = "vietnamese"
+    return QueryAnalysis(text, kind, numbers, word_tokens(text) if kind != "english" else (), folded)

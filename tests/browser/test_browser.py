@@ -1,0 +1,136 @@
+"""The real page in a real browser: `streamlit run app.py` on a free port, Debian's headless
+Chromium driven by Playwright, a query typed and submitted with Enter, every plan with citations on
+screen. A screenshot is left in test-artifacts/browser.png for a person to look at."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indexer.structure.citation import plan_label
+from indexer.index.folder import load_records
+from search.page import state as page_state
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT = 120      # seconds for the server to answer its health check
+RESULT_TIMEOUT = 180_000  # ms for the first search (model load, segmenter load) on a busy machine
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(),
+                                 reason="/usr/bin/chromium is missing: apt-get install -y chromium")]
+
+
+@pytest.fixture(scope="module")
+def index_dir(real_index):
+    return real_index
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"streamlit did not answer {url}/_stcore/health in {START_TIMEOUT} s")
+
+
+@pytest.fixture(scope="module")
+def server(index_dir, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ, PLANSEARCH_INDEX=str(index_dir), PLANSEARCH_CORPUS=str(CORPUS))
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_search_in_a_real_browser(server, index_dir):
+    from playwright.sync_api import sync_playwright
+
+    plans = load_records(index_dir).plans
+    labels = [plan_label(meta) for meta in plans.values()]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2200}, locale="vi-VN")
+            page.goto(server, wait_until="domcontentloaded")
+            box = page.get_by_label("Nội dung cần tìm")
+            box.wait_for(timeout=RESULT_TIMEOUT)
+            box.fill("nhà ở xã hội")
+            box.press("Enter")
+            page.get_by_role("tab", name="Theo kế hoạch").wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("kế hoạch có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
+            for label in labels:   # markdown and code render lazily: wait until each plan is drawn
+                page.get_by_text(label, exact=True).first.wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("Kế hoạch số 743/KH-UBND ngày 28/3/2025").first.wait_for(timeout=RESULT_TIMEOUT)
+            shown = page.inner_text("[data-testid='stMain']")
+            page.screenshot(path=str(ARTIFACTS / "browser.png"), full_page=True)
+            for label in labels:
+                assert label in shown, f"plan {label!r} not on the page"
+            # Each plan's citation is on screen (in its copyable code block).
+            for meta in plans.values():
+                assert f"của {meta.issuer}" in shown
+            assert "Kế hoạch số 743/KH-UBND ngày 28/3/2025 của UBND tỉnh Gia Lai" in shown
+            assert "Traceback" not in shown
+            assert "q=" in page.url and "nh%C3%A0" in page.url  # the URL carries the query
+
+            # "So sánh số liệu" opened from a link: the table of figures, one row per figure.
+            query = urllib.parse.quote("tỷ lệ tham gia bảo hiểm y tế đến năm 2030")
+            page.goto(f"{server}/?mode={page_state.MODE_FIGURES}&q={query}", wait_until="domcontentloaded")
+            page.get_by_text("kế hoạch có số liệu").wait_for(timeout=RESULT_TIMEOUT)
+            grid = page.locator("[data-testid='stDataFrame']")
+            grid.wait_for(timeout=RESULT_TIMEOUT)
+            grid.get_by_text("trên 97%").first.wait_for(state="attached", timeout=RESULT_TIMEOUT)
+            page.screenshot(path=str(ARTIFACTS / "browser-figures.png"), full_page=True)
+
+            # "Tìm câu chữ tương tự": a pasted paragraph, its own passage with the word diff.
+            page.get_by_role("radiogroup").get_by_text("Tìm câu chữ tương tự").click()
+            draft = page.get_by_label("Đoạn văn cần so sánh")
+            draft.wait_for(timeout=RESULT_TIMEOUT)
+            draft.fill("- Xây dựng khoảng 5.250 căn hộ nhà ở xã hội cho công nhân khu công nghiệp")
+            page.get_by_role("button", name="Tìm câu chữ tương tự").click()
+            page.locator("[data-testid='stMain'] ins").first.wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("Kế hoạch số 439/KH-UBND").first.wait_for(timeout=RESULT_TIMEOUT)
+            assert page.locator("[data-testid='stMain'] del").count() + page.locator(
+                "[data-testid='stMain'] ins").count() > 2   # the legend's pair and the diff's own
+            assert f"mode={page_state.MODE_SIMILAR}" in page.url
+            page.screenshot(path=str(ARTIFACTS / "browser-similar.png"), full_page=True)
+            assert "Traceback" not in page.inner_text("[data-testid='stMain']")
+        finally:
+            browser.close()

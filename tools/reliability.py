@@ -1,0 +1,96 @@
+"""python -m tools.reliability: heavier robustness trials, with figures.
+
+Bad queries (API and CLI), bad corpus files, kill -9 during a build, damaged index files,
+concurrent searches during a rebuild. Index-building trials use FakeEmbedder (cheap,
+deterministic) so that they are fast; the CLI checks use the real default embedder.
+Prints five "tried / passed" lines (stdout and reliability-output.txt); details go to stderr.
+"""
+from __future__ import annotations
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.fakes import FakeEmbedder
+from tools.trials import ROOT, Outcome, copy_live_index, prepare_states, real_plans
+from tools.trials_index import concurrency_trial, crash_trials, damage_trials
+from tools.trials_inputs import api_bad_queries, bad_corpus_trials, cli_bad_queries
+
+
+def _report(title: str, outcomes: list[Outcome]) -> tuple[int, int]:
+    for o in outcomes:
+        if not o.ok:
+            print(f"  FAIL {title}: {o.name}: {o.detail}", file=sys.stderr)
+    return len(outcomes), sum(o.ok for o in outcomes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import logging
+
+    ap = argparse.ArgumentParser(prog="python -m tools.reliability")
+    ap.add_argument("--crash", type=int, default=20)
+    ap.add_argument("--damage", type=int, default=24)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--per-thread", type=int, default=250)
+    ap.add_argument("--output", type=Path, default=ROOT / "reliability-output.txt")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger("indexer").setLevel(logging.ERROR)
+    from search.engine import Searcher
+
+    plans = real_plans()
+    lines = []
+    t_start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
+        work = Path(tmp)
+        t = time.perf_counter()
+        states = prepare_states(work, plans[:2])
+        print(f"  prepared fake-embedder indexes in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        outcomes = api_bad_queries(Searcher(states["A"]["index"], embedder=FakeEmbedder()))
+        real_index = work / "real-index"
+        if not copy_live_index(ROOT / "index", real_index):
+            print("  (no usable index in ./index: the CLI builds one in a temp folder)", file=sys.stderr)
+            shutil.rmtree(real_index, ignore_errors=True)
+        outcomes += cli_bad_queries(real_index, ROOT / "corpus")
+        tried, passed = _report("bad input", outcomes)
+        lines.append(f"bad inputs tried / passed: {tried} / {passed}")
+        print(f"  bad inputs: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        tried, passed = _report("bad file", bad_corpus_trials(work, plans[:2], plans[2]))
+        lines.append(f"files tried / handled: {tried} / {passed}")
+        print(f"  bad files: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        outcomes = crash_trials(work, states, args.crash)
+        tried, passed = _report("crash", outcomes)
+        lines.append(f"crash trials / survived: {tried} / {passed}")
+        left = [o.detail.rsplit(" ", 1)[-1] for o in outcomes if o.ok]
+        print(f"  crash: {time.perf_counter() - t:.1f}s; left old index {left.count('A')}x, "
+              f"new index {left.count('B')}x", file=sys.stderr)
+
+        t = time.perf_counter()
+        tried, passed = _report("damage", damage_trials(work, states, args.damage))
+        lines.append(f"damage trials / detected: {tried} / {passed}")
+        print(f"  damage: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        tried, identical, problems = concurrency_trial(work, states, args.threads, args.per_thread)
+        for p in problems[:20]:
+            print(f"  FAIL concurrency: {p}", file=sys.stderr)
+        lines.append(f"concurrent searches / identical: {tried} / {identical}")
+        print(f"  concurrency: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+    print(f"  total {time.perf_counter() - t_start:.1f}s", file=sys.stderr)
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    args.output.write_text(text, encoding="utf-8")
+    all_ok = all(l.split(": ")[1].split(" / ")[0] == l.split(" / ")[-1] for l in lines) and not problems
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
