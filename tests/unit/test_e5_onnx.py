@@ -245,3 +245,13 @@ def test_missing_onnxruntime_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
     with pytest.raises(MissingOnnx, match="pip install -r requirements.txt"):
         require_onnx()
+
+
+def test_unwritable_cache_falls_back_to_a_temporary_folder(model_path, tmp_path, monkeypatch, caplog):
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cached = ensure_model(blocker / "cache", source=model_path)
+    assert cached.onnx_path.parent.parent == tmp_path / "tmp" and "not writable" in caplog.text
