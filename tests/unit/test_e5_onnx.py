@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.index.e5_format import (QK, E5Tokenizer, dequantize_q4_0, load_tensor,
-                                     read_e5_file)
+from indexer.index.e5_format import QK, E5Tokenizer, dequantize_q4_0, load_tensor, read_e5_file
 from indexer.index.e5_onnx_convert import MissingOnnx, ensure_model, require_onnx
 
 pytest.importorskip("onnxruntime")
@@ -90,7 +89,7 @@ def _ln(x, w, b):
 
 def reference_mean(model, ids: list[int]) -> np.ndarray:
     """Plain BERT forward pass (post-LN, erf GELU, positions from 0) + mean pooling."""
-    t = lambda name, *shape: load_tensor(model, name, shape).astype(np.float64)  # noqa: E731
+    t = lambda name, *shape: load_tensor(model, name, shape).astype(np.float64)
     vocab, n = model.config.vocab, len(ids)
     x = t("emb.word", vocab, H)[ids] + t("emb.pos", MAXP, H)[:n] + t("emb.type", 2, H)[0]
     x = _ln(x, t("emb.ln.w", H), t("emb.ln.b", H))
@@ -171,7 +170,7 @@ def test_tokenizer_follows_e5c(model_path):
     content = tok.content_ids("passage: " + "ab " * 25)
     assert [len(w) for w in windows] == [MAXP] * (len(content) // (MAXP - 2)) + [len(content) % (MAXP - 2) + 2]
     assert all(w[0] == 0 and w[-1] == 2 for w in windows)
-    assert sum((w[1:-1] for w in windows), []) == content
+    assert [i for w in windows for i in w[1:-1]] == content
 
 
 # ---------------------------------------------------------------- graph vs numpy
