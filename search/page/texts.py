@@ -22,7 +22,8 @@ INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không kh�
                  "trong thư mục dự án rồi tải lại trang.")
 INDEX_FAILED = ("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
-BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, khoảng một phút)…"
+BUILDING = ("Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu): chuẩn bị mô hình ngôn ngữ nếu chưa có, "
+            "rồi đọc và mã hóa các văn bản, khoảng một phút…")
 LOADING = "Đang tải mô hình và chỉ mục…"
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"

