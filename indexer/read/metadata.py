@@ -14,7 +14,7 @@ import re
 import unicodedata
 
 from indexer.models import PlanMetadata
-from indexer.text import canonical_number, document_number_mentions, document_numbers
+from indexer.text import canonical_number, sentence_case, document_number_mentions, document_numbers
 
 _UNITS = "thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường"
 _UNITS_UP = _UNITS.upper()
@@ -25,13 +25,22 @@ _PARTY_LEVEL = {"Tỉnh": "tỉnh", "Huyện": "huyện", "Quận": "huyện", "
 _CENTRAL_CITIES = {"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế"}
 _DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "CHƯƠNG TRÌNH": "Chương trình", "ĐỀ ÁN": "Đề án",
               "BÁO CÁO": "Báo cáo", "QUYẾT ĐỊNH": "Quyết định", "NGHỊ QUYẾT": "Nghị quyết",
-              "CHỈ THỊ": "Chỉ thị", "HƯỚNG DẪN": "Hướng dẫn"}
+              "CHỈ THỊ": "Chỉ thị", "HƯỚNG DẪN": "Hướng dẫn", "HIẾN PHÁP": "Hiến pháp",
+              "BỘ LUẬT": "Bộ luật", "LUẬT": "Luật", "PHÁP LỆNH": "Pháp lệnh",
+              "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư"}
+# Central bodies named in a masthead, as a citation writes them.
+_CENTRAL = {"QUỐC HỘI": "Quốc hội", "ỦY BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội",
+            "CHÍNH PHỦ": "Chính phủ", "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
+            "CHỦ TỊCH NƯỚC": "Chủ tịch nước"}
+_MINISTRY_RE = re.compile(r"^BỘ\s+(?P<name>[^\d:]{3,60})$")
+CENTRAL_LEVEL = "trung ương"
 
 _MARKUP_RE = re.compile(r"\*+|_{2,}|^#+\s*")
 _CELL_SPLIT_RE = re.compile(r"\s*[|\t]\s*")
-_HEADING_RE = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?:[IVXLC]+|1)\.\s+\S")
+_HEADING_RE = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?:[IVXLC]+|1)\.\s+\S"
+                         r"|^(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+)\b|^Điều\s+\d+\.")
 _DOC_TYPE_RE = re.compile(r"^(%s)(?:\s+(?P<rest>.*))?$" % "|".join(_DOC_TYPES))
-_NUMBER_LINE_RE = re.compile(r"^Số\s*[:.]?\s*(?P<val>(?:\d[\w.]*\s*)?[/-]\S*)")
+_NUMBER_LINE_RE = re.compile(r"^(?:(?:Luật|Bộ luật|Nghị quyết|Pháp lệnh)\s+số|Số)\s*[:.]?\s*(?P<val>(?:\d[\w.]*\s*)?[/-]\S*)")
 _DATE_LINE_RE = re.compile(
     r"(?:^|\s{2,})(?P<place>[^\W\d_][^\s,]*(?: [^\s,\d]+){0,5})\s*,\s*ngày\s*"
     r"(?:(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*"
@@ -40,6 +49,8 @@ _DATE_LINE_RE = re.compile(
 _DRAFT_RE = re.compile(r"\(\s*dự\s+thảo[^)]*\)|^dự\s+thảo\b", re.IGNORECASE)
 _DRAFT_LINE_RE = re.compile(r"^\(?\s*dự\s+thảo\b[^)]*\)?$", re.IGNORECASE)
 _PREAMBLE_START_RE = re.compile(r"^(?:Căn cứ|Xét)\b|:$")
+_BASIS_RE = re.compile(r"^Căn cứ\s+(?P<what>.+?)[\s;,.]*$")
+_SUBJECT_RE = re.compile(r"^V/v\.?\s*(?P<what>.+)$")
 _SEPARATOR_RE = re.compile(r"^[-–—_*=.\s]+$")
 _MOTTO_RE = re.compile(r"^(?:CỘNG H[ÒO]A|CHỦ NGHĨA|ĐỘC LẬP|Độc lập|ĐẢNG CỘNG SẢN)|^[-–—_*=.\s]+$")
 _AGENCY_UP_RE = re.compile(r"^(?P<agency>(?:ỦY|UỶ) BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)"
@@ -60,10 +71,11 @@ _PREAMBLE_PARTY_RE = re.compile(r"(?P<kind>Huyện|Tỉnh|Thành|Thị|Quận) [
 _LOCALITY_RE = re.compile(r"trên địa bàn (?P<unit>%s)(?P<name>(?:\s+[^\W\d_]+){1,4})" % _UNITS)
 _PROVINCE_MENTION_RE = re.compile(r"(?:\btỉnh|Tỉnh [uủ][ỷy])(?P<name>(?:\s+[^\W\d_]+){1,4})")
 _SIGNATURE_RE = re.compile(
-    r"^(?:(?:TM|T\.M|KT|TL|TUQ|Q)\.|T/M|K/T)\s*\S|^(?:PHÓ\s+)?(?:CHỦ TỊCH|BÍ THƯ)$")
+    r"^(?:(?:TM|T\.M|KT|TL|TUQ|Q)\.|T/M|K/T)\s*\S"
+    r"|^(?:PHÓ\s+)?(?:CHỦ TỊCH(?: QUỐC HỘI| NƯỚC)?|BÍ THƯ|THỦ TƯỚNG|BỘ TRƯỞNG)$")
 _SIGNED_RE = re.compile(r"^[(\[]?\s*đã\s+ký\b", re.IGNORECASE)
 _BLOCK_WORDS = set("ỦY UỶ BAN NHÂN DÂN HỘI ĐỒNG CHỦ TỊCH PHÓ BÍ THƯ THƯỜNG TRỰC VỤ HUYỆN TỈNH "
-                   "XÃ ĐẢNG HĐND UBND GIÁM ĐỐC TRƯỞNG".split())
+                   "XÃ ĐẢNG HĐND UBND GIÁM ĐỐC TRƯỞNG QUỐC CHÍNH PHỦ THỦ TƯỚNG BỘ NƯỚC".split())
 _PORTAL_LABELS = ("Số hiệu", "Loại văn bản", "Nơi ban hành", "Người ký", "Ngày ban hành",
                   "Ngày hiệu lực", "Ngày công báo", "Số công báo", "Tình trạng")
 _PORTAL_RE = re.compile(r"(?P<label>%s):\s*(?P<value>.*?)\s*(?=(?:%s):|$)"
@@ -199,8 +211,20 @@ def _issuer_parts(cells: list[str], text: str, place: str) -> tuple[str, str, st
     return agency, unit, name, parent
 
 
+def _central_issuer(cells: list[str]) -> str:
+    """ "Quốc hội", "Chính phủ", "Bộ Tài chính" when the masthead names a central body."""
+    for cell in cells:
+        if cell in _CENTRAL:
+            return _CENTRAL[cell]
+        if (m := _MINISTRY_RE.match(cell)) and cell.isupper():
+            return "Bộ " + sentence_case(m.group("name").strip())
+    return ""
+
+
 def _issuer(cells: list[str], text: str, place: str) -> tuple[str, str, str]:
-    """(issuer, level, province) of the plan."""
+    """(issuer, level, province) of the document."""
+    if central := _central_issuer([c for c in cells if not _MOTTO_RE.match(c)]):
+        return central, CENTRAL_LEVEL, ""
     agency, unit, name, parent = _issuer_parts(cells, text, place)
     if not agency or not name:
         return "", "", _province("", parent, text)
@@ -287,6 +311,9 @@ def extract_metadata(text: str) -> PlanMetadata:
     signer = _signer(lines)
     if not doc_type and (_PREAMBLE_STATE_RE.search(lead) or _PREAMBLE_PARTY_RE.search(lead)):
         doc_type = "Kế hoạch"   # the preamble says "... ban hành Kế hoạch ..."
+    subject = next((m.group("what") for c in cells if (m := _SUBJECT_RE.match(c))), "")
+    if not doc_type and subject:
+        doc_type, title = "Công văn", title or subject   # "V/v ..." under the number: a letter
     # The portal's record of the page is used only for what the document itself does not state.
     portal = _portal(lines[:len(masthead)])
     if number is None:
@@ -299,10 +326,12 @@ def extract_metadata(text: str) -> PlanMetadata:
         number=number, doc_type=doc_type, issuer=issuer, level=level,
         province=province, place=place, date=date, year=year,
         draft=any(_DRAFT_RE.search(c) for c in cells) or any(map(_DRAFT_LINE_RE.match, header)),
-        title=title, implements=_implements(lead, number), signer=signer)
+        title=title, implements=_implements(lead, number), signer=signer,
+        based_on=tuple(m.group("what") for line in preamble if (m := _BASIS_RE.match(line))))
 
 
-_FIELD_TYPES = {"year": (int, type(None)), "draft": (bool,), "implements": (list, tuple)}
+_FIELD_TYPES = {"year": (int, type(None)), "draft": (bool,), "implements": (list, tuple),
+                "based_on": (list, tuple)}
 
 
 def apply_sidecar(meta: PlanMetadata, sidecar: dict) -> PlanMetadata:
@@ -316,8 +345,9 @@ def apply_sidecar(meta: PlanMetadata, sidecar: dict) -> PlanMetadata:
         if not isinstance(value, types) or (key == "year" and isinstance(value, bool)):
             raise ValueError(f"sidecar field {key!r} has a value of the wrong type: {value!r}")
     changes = dict(sidecar)
-    if "implements" in changes:
-        changes["implements"] = tuple(str(v) for v in changes["implements"])
+    for key in ("implements", "based_on"):
+        if key in changes:
+            changes[key] = tuple(str(v) for v in changes[key])
     return dataclasses.replace(meta, **changes)
 
 
