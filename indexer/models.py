@@ -62,6 +62,13 @@ class Passage:
     char_start: int
     char_end: int
     citation: str = ""
+    context_chars: int = 0            # leading characters that are headings of the sections above,
+                                      # carried as context because they have no text of their own
+
+    @property
+    def body(self) -> str:
+        """The passage's own text, without the headings carried as context (what is ranked)."""
+        return self.text[self.context_chars:].lstrip()
 
     def to_dict(self) -> dict:
         d = asdict(self)

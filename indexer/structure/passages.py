@@ -47,21 +47,23 @@ def passages_for(document: Document, max_chars: int = MAX_CHARS) -> list[Passage
         chunks = _chunks(text, section, max_chars)
         if not chunks:
             continue
+        context = 0
         if carry is not None:
-            chunks[0] = (carry, chunks[0][1], chunks[0][2])
+            context, chunks[0] = chunks[0][0] - carry, (carry, chunks[0][1], chunks[0][2])
             carry = None
         if _only_heading(text, chunks, section) and _opens_child(sections, i):
             carry = chunks[0][0]
             continue
         titles = tuple(h.title for h in section.path)
         labels = tuple(h.label for h in section.path)
-        for start, end, units in chunks:
+        for n, (start, end, units) in enumerate(chunks):
             out.append(Passage(
                 doc=document.name, text=text[start:end], section=titles, section_numbers=labels,
                 line_start=bisect.bisect_right(line_starts, start),
                 line_end=bisect.bisect_right(line_starts, end - 1),
                 char_start=start, char_end=end,
-                citation=cite(document.metadata, section.path, *_clause_of(units))))
+                citation=cite(document.metadata, section.path, *_clause_of(units)),
+                context_chars=context if n == 0 else 0))
     return out
 
 
