@@ -71,7 +71,8 @@ def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str
     return f"{citation}, mục {label}" if label else citation
 
 
-def cite(meta: PlanMetadata, path: tuple[Heading, ...], clause: str = "", point: str = "") -> str:
+def cite(meta: PlanMetadata, path: tuple[Heading, ...], clauses: tuple[str, ...] = (),
+         point: str = "") -> str:
     """The citation of a passage under path: "điểm a khoản 2 Điều 5 Luật ...", "Điều 3 Quyết
     định số ...", "Kế hoạch số ..., mục III.6"; in an appendix "Quyết định số ..., Phụ lục I,
     mục II.1"."""
@@ -84,11 +85,24 @@ def cite(meta: PlanMetadata, path: tuple[Heading, ...], clause: str = "", point:
         own = tuple(h.label for h in path if h.kind != APPENDIX)
         label = _section_label(own)
         return _placed(meta, appendix, f"mục {label}" if label else "")
-    where = " ".join(p for p in (f"điểm {point}" if point and clause else "",
-                                 f"khoản {clause}" if clause else "", f"Điều {article.label}") if p)
+    where = " ".join(p for p in (f"điểm {point}" if point and clauses else "",
+                                 _clauses(clauses), f"Điều {article.label}") if p)
     if appendix is not None:
         return _placed(meta, appendix, where)
     return f"{where} {document_name(meta)}"
+
+
+def _clauses(labels: tuple[str, ...]) -> str:
+    """("2",) -> "khoản 2"; ("2", "3") -> "khoản 2 và khoản 3"; ("5", "6", "7") -> "các khoản 5,
+    6 và 8"; a run of three or more: "từ khoản 5 đến khoản 7" (as legal drafting refers to them)."""
+    if len(labels) <= 1:
+        return f"khoản {labels[0]}" if labels else ""
+    if len(labels) == 2:
+        return f"khoản {labels[0]} và khoản {labels[1]}"
+    numbers = [int(n) if n.isdigit() else None for n in labels]
+    if None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return f"từ khoản {labels[0]} đến khoản {labels[-1]}"
+    return f"các khoản {', '.join(labels[:-1])} và {labels[-1]}"
 
 
 def _placed(meta: PlanMetadata, appendix: Heading | None, where: str) -> str:

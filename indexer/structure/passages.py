@@ -20,7 +20,7 @@ from indexer.structure.headings import CLAUSE_RE, LEGAL, POINT_RE, parse_heading
 from indexer.structure.sections import Section, paragraphs, parse_sections
 
 MAX_CHARS = 1200
-CHUNKER_VERSION = 3  # bump when sections or passages are cut differently: indexes rebuild
+CHUNKER_VERSION = 4  # bump when sections or passages are cut differently: indexes rebuild
 # A paragraph piece leaves room for a short heading line packed before it.
 _HEADING_ROOM = 120
 _CLAUSE_RE = re.compile(r"(?<=[;,])\s+")
@@ -75,15 +75,15 @@ def _opens_child(sections: list[Section], i: int) -> bool:
     return len(nxt) > len(here) and nxt[:len(here)] == here
 
 
-def _clause_of(units: list[Unit]) -> tuple[str, str]:
-    """(khoản, điểm) a chunk is cited by: the one khoản (and điểm) all its units belong to, and
-    none when it holds the article's heading or more than one khoản."""
-    clauses = {u.clause for u in units}
-    if len(clauses) != 1 or "" in clauses:
-        return "", ""
+def _clause_of(units: list[Unit]) -> tuple[tuple[str, ...], str]:
+    """(khoản, điểm) a chunk is cited by: the khoản its units belong to (in order) and the one
+    điểm when it holds a single one; none when it holds the article's heading."""
+    if any(u.lead and not u.clause for u in units):
+        return (), ""
+    clauses = tuple(dict.fromkeys(u.clause for u in units))
     points = {u.point for u in units}
-    whole = any(u.lead for u in units) or len(points) != 1
-    return clauses.pop(), "" if whole else points.pop()
+    whole = len(clauses) != 1 or any(u.lead for u in units) or len(points) != 1
+    return clauses, "" if whole else points.pop()
 
 
 def _chunks(text: str, section: Section, max_chars: int) -> list[tuple[int, int, list[Unit]]]:
