@@ -29,6 +29,7 @@ _LEADIN_RE = re.compile(r"^(?:[-–+•]\s*)?(?P<title>Về [^:.;]{2,60}):")
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
                  "IX": 9, "X": 10, "XI": 11, "XII": 12}
 _TITLE_MAX = 90
+_SENTENCE_END_RE = re.compile(r"[.;:!?…][)”\"'’»]*$")
 _ARTICLE_TITLE_MAX = 250
 
 _NUMERAL = r"(?P<label>[IVXLC]+|\d{1,3})(?![\w])"
@@ -78,8 +79,10 @@ def parse_legal_heading(raw: str) -> Heading | None:
     line = strip_markup(raw)
     m = ARTICLE_RE.match(line)
     if m:
-        return Heading(LEGAL_RANKS[ARTICLE], m.group("label"), _cut(line, _ARTICLE_TITLE_MAX),
-                       False, ARTICLE)
+        # "Điều 3. Quyết định này có hiệu lực ...": an article that starts with its text
+        sentence = len(m.group("title")) > _TITLE_MAX and _SENTENCE_END_RE.search(line)
+        limit = m.start("title") + _TITLE_MAX if sentence else _ARTICLE_TITLE_MAX
+        return Heading(LEGAL_RANKS[ARTICLE], m.group("label"), _cut(line, limit), bool(sentence), ARTICLE)
     for kind, regex in _LEGAL_RES:
         m = regex.match(line)
         if m and (not m.group("title") or m.group("title")[:1].isupper()) and len(line) <= _TITLE_MAX * 2:

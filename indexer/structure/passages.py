@@ -44,7 +44,8 @@ def passages_for(document: Document, max_chars: int = MAX_CHARS) -> list[Passage
     out: list[Passage] = []
     carry: int | None = None   # start of heading lines waiting for the section below them
     for i, section in enumerate(sections):
-        chunks = _chunks(text, section, max_chars)
+        room = max_chars - (size(text[carry:section.lines[0].start]) if carry is not None else 0)
+        chunks = _chunks(text, section, room)
         if not chunks:
             continue
         context = 0

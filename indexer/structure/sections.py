@@ -83,6 +83,8 @@ def body_bounds(lines: list[Line], continued: frozenset[int] = frozenset(),
         if len(line) <= _HEADER_LINE_MAX and not in_paragraph and (
                 _HEADER_MARK_RE.match(line) or (line.isupper() and _TYPE_LINE_RE.match(line))):
             header_end = i + 1
+    if first == len(lines):   # no heading at all (a letter): the body ends at the signature block
+        first = _tail(lines, header_end, len(lines))
     return header_end, first, _tail(lines, first, len(lines))
 
 
