@@ -134,6 +134,7 @@ def test_plan_body_is_covered(plans):
         _assert_covered(doc, passages)
 
 
+@pytest.mark.slow   # 1.6 MB of law text checked character by character: several seconds
 @needs_laws
 def test_law_body_is_covered(laws):
     for doc, passages in laws.values():
