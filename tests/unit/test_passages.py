@@ -170,3 +170,15 @@ def test_hard_wrapped_lines_form_one_paragraph(docs):
     sec = next(s for s in parse_sections(doc.text) if s.lines[0].number == 35)
     spans = [(a.number, b.number) for a, b in paragraphs(sec)]
     assert (39, 41) in spans
+
+
+@pytest.mark.parametrize("snippet, label", [
+    ("30 giường bệnh viện/vạn dân", "II.2"),              # the copy lost "II." before it
+    ("gửi Sở Y tế trước ngày 25/11 hàng năm", "IV.1"),    # and "IV."
+])
+def test_a_section_without_its_heading_is_cited_by_its_place(passages, snippet, label):
+    # Gia Lai's copy lost its headings I., II. and IV.: an untitled top section is cited by its
+    # place among the top sections ("III." is the third), never by a bare "mục 2".
+    p = find(passages["002"], snippet)
+    assert p.section[0] == UNTITLED
+    assert p.citation == f"Kế hoạch số 743/KH-UBND ngày 28/3/2025 của UBND tỉnh Gia Lai, mục {label}"
