@@ -20,6 +20,7 @@ PLAN, LEGAL = "plan", "legal"
 PREAMBLE, APPENDIX = "preamble", "appendix"
 PART, CHAPTER, SECTION, SUBSECTION, ARTICLE = "part", "chapter", "section", "subsection", "article"
 LEGAL_RANKS = {PART: 1, CHAPTER: 2, SECTION: 3, SUBSECTION: 4, ARTICLE: 5}
+DIVISIONS = (PART, CHAPTER, SECTION, SUBSECTION)   # what groups articles: a heading and a title
 
 _ROMAN_RE = re.compile(r"^(?P<label>[IVX]{1,5})\.\s*(?P<title>[^\W\d_].*)$")
 _NUMBER_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})\.(?!\d)\s*(?P<title>[^\W\d_].*)$"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from indexer.text import strip_markup, underthesea
 from indexer.structure.citation import cite
 from indexer.models import Document, Passage
-from indexer.structure.headings import CLAUSE_RE, LEGAL, POINT_RE, parse_heading
+from indexer.structure.headings import (APPENDIX, ARTICLE, CLAUSE_RE, DIVISIONS, LEGAL, POINT_RE,
+                                        parse_heading)
 from indexer.structure.sections import Section, paragraphs, parse_sections
 
 MAX_CHARS = 1200
@@ -89,7 +90,7 @@ def _clause_of(units: list[Unit]) -> tuple[tuple[str, ...], str]:
 
 def _chunks(text: str, section: Section, max_chars: int) -> list[tuple[int, int, list[Unit]]]:
     limit = max_chars - _HEADING_ROOM
-    if section.scheme == LEGAL and section.path[-1].kind == "article":
+    if section.scheme == LEGAL and section.path[-1].kind == ARTICLE:
         units = _article_units(text, section, max_chars, limit)
     else:
         units = [Unit(s, e) for first, last in paragraphs(section)
@@ -164,15 +165,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _only_heading(text: str, chunks: list[tuple[int, int, list[Unit]]], section: Section) -> bool:
     """A section whose only text is its heading (a short heading line, or a chapter's two lines)."""
-    if len(chunks) != 1 or section.path[-1].rank == 0 and section.path[-1].kind != "appendix":
+    if len(chunks) != 1 or (section.path[-1].rank == 0 and section.path[-1].kind != APPENDIX):
         return False
     body = [ln for ln in section.lines[1:] if strip_markup(ln.text)]
     heading = parse_heading(section.lines[0].text, section.scheme)
-    if heading is None and section.path[-1].kind == "appendix":
+    if heading is None and section.path[-1].kind == APPENDIX:
         return not body
     if heading is None or heading.inline_body:
         return False
-    return not body or (heading.kind in ("part", "chapter", "section", "subsection")
+    return not body or (heading.kind in DIVISIONS
                         and len(body) == 1 and strip_markup(body[0].text).isupper())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.structure.headings import (APPENDIX, LEGAL, PLAN, PREAMBLE, Heading, any_heading,
+from indexer.structure.headings import (APPENDIX, DIVISIONS, LEGAL, PLAN, PREAMBLE, Heading, any_heading,
                                         legal_scheme, parse_appendix, parse_heading, roman,
                                         roman_value)
 from indexer.text import is_blank_line, is_boilerplate_line, strip_markup
@@ -151,8 +151,7 @@ def _part_sections(lines: list[Line], part: Part, continued: frozenset[int]) -> 
 
 def _titled(heading: Heading, lines: list[Line], i: int) -> Heading:
     """ "Chương II" whose title stands on the next line in capitals: the title joins it."""
-    if heading.kind not in ("part", "chapter", "section", "subsection") or heading.title != (
-            strip_markup(lines[i].text).split(" ", 2)[0] + " " + heading.label):
+    if heading.kind not in DIVISIONS or not heading.title.rstrip(".:").endswith(" " + heading.label):
         return heading
     nxt = next((strip_markup(ln.text) for ln in lines[i + 1:] if not is_blank_line(ln.text)), "")
     if nxt.isupper() and not any_heading(nxt):

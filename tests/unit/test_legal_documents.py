@@ -377,3 +377,18 @@ def test_type_filter():
 def test_type_option_of_the_command_line():
     from search.__main__ import parser
     assert parser().parse_args(["q", "--type", "Luật", "--type", "Nghị định"]).doc_type == ["Luật", "Nghị định"]
+
+
+def test_part_and_subsection_headings():
+    text = ("BỘ LUẬT NUÔI TẰM\n\nPhần thứ nhất\nNHỮNG VẤN ĐỀ CHUNG\n\nChương 1\nPHẠM VI\n\nMục 2. TẰM GIỐNG\n\n"
+            "Tiểu mục 1\nTRỨNG TẰM\n\nĐiều 7. Trứng tằm giống\nTrứng tằm giống được kiểm dịch.\n"
+            "\nPHỤ LỤC II\nMẪU SỔ THEO DÕI\n")
+    meta, passages = read(text)
+    assert (meta.doc_type, meta.title) == ("Bộ luật", "NUÔI TẰM")
+    assert [(p.section, p.citation) for p in passages] == [
+        (("Phần thứ nhất NHỮNG VẤN ĐỀ CHUNG", "Chương 1 PHẠM VI", "Mục 2. TẰM GIỐNG", "Tiểu mục 1 TRỨNG TẰM",
+          "Điều 7. Trứng tằm giống"), "Điều 7 Bộ luật Nuôi tằm"),
+        (("PHỤ LỤC II",), "Bộ luật Nuôi tằm, Phụ lục II"),
+    ]
+    assert passages[0].text.startswith("Phần thứ nhất\nNHỮNG VẤN ĐỀ CHUNG\n\nChương 1\n")
+    assert passages[0].body.startswith("Điều 7. Trứng tằm giống")
