@@ -85,7 +85,7 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
     state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
     f = state.filters
     st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
-                            year=list(f.years), plan=list(f.plans), k=state.k, mode=state.mode,
+                            year=list(f.years), doc_type=list(f.doc_types), plan=list(f.plans), k=state.k, mode=state.mode,
                             _from_url=True)
 
 
@@ -102,10 +102,11 @@ def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -
         provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", placeholder="Tất cả")
         levels = st.multiselect("Cấp", page_state.LEVELS, key="level", placeholder="Tất cả")
         years = st.multiselect("Năm", choices.years, key="year", placeholder="Tất cả")
+        doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", placeholder="Tất cả")
         docs = st.multiselect("Kế hoạch", choices.plans, key="plan", placeholder="Tất cả",
                               format_func=lambda doc: plan_label(plans[doc]))
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
-    return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years)), k
+    return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years), tuple(doc_types)), k
 
 
 def mode_selector() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
 
-LEVELS = ("tỉnh", "huyện", "xã")   # administrative levels of an issuer, top first
+LEVELS = ("trung ương", "tỉnh", "huyện", "xã")   # administrative levels of an issuer, top first
 
 
 @dataclass(frozen=True)
@@ -11,7 +11,7 @@ class PlanMetadata:
     """What a plan's header says about it. Every field is empty when the header does not say it."""
 
     number: str = ""          # số hiệu, e.g. "743/KH-UBND"
-    doc_type: str = ""        # "Kế hoạch", ...
+    doc_type: str = ""        # "Kế hoạch", "Luật", "Nghị định", "Quyết định", "Công văn", ...
     issuer: str = ""          # "UBND tỉnh Gia Lai", "Huyện ủy Phụng Hiệp", "UBND xã Tiền Nông"
     level: str = ""           # one of LEVELS
     province: str = ""        # "Gia Lai"
@@ -22,17 +22,20 @@ class PlanMetadata:
     title: str = ""           # the line(s) after "KẾ HOẠCH"
     implements: tuple[str, ...] = ()  # higher documents it implements: "42-NQ/TW", "68/NQ-CP", ...
     signer: str = ""          # name under the signature block
+    based_on: tuple[str, ...] = ()    # what its "Căn cứ ..." lines name, one entry per line
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["implements"] = list(self.implements)
+        d["based_on"] = list(self.based_on)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "PlanMetadata":
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
-        if "implements" in known:
-            known["implements"] = tuple(known["implements"])
+        for key in ("implements", "based_on"):
+            if key in known:
+                known[key] = tuple(known[key])
         return cls(**known)
 
 
@@ -59,6 +62,13 @@ class Passage:
     char_start: int
     char_end: int
     citation: str = ""
+    context_chars: int = 0            # leading characters that are headings of the sections above,
+                                      # carried as context because they have no text of their own
+
+    @property
+    def body(self) -> str:
+        """The passage's own text, without the headings carried as context (what is ranked)."""
+        return self.text[self.context_chars:].lstrip()
 
     def to_dict(self) -> dict:
         d = asdict(self)

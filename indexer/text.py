@@ -92,6 +92,13 @@ _BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_PATTERNS) + r")\W*$
                              + "|".join(_BOILERPLATE_PATTERNS[:-1]) + r")")
 
 
+def sentence_case(title: str) -> str:
+    """ "PHÒNG, CHỐNG MA TÚY" -> "Phòng, chống ma túy"; a title not in capitals is kept."""
+    if not title.isupper():
+        return title
+    return title[:1] + title[1:].lower()
+
+
 def is_boilerplate_line(line: str) -> bool:
     """True for a portal line that is not part of the document (and for a bare pipe or number)."""
     norm = normalize_for_matching(line)

@@ -29,6 +29,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--level", action="append", default=[], choices=LEVELS)
     ap.add_argument("--year", action="append", default=[], type=int)
     ap.add_argument("--plan", action="append", default=[], help="corpus file name")
+    ap.add_argument("--type", action="append", default=[], dest="doc_type",
+                    help="document type as the header names it: 'Kế hoạch', 'Luật', 'Quyết định', ...")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--figures", action="store_true",
                       help="print the figures (targets, counts, deadlines) each plan states on the topic, as JSON")
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    filters = Filters(tuple(args.plan), tuple(args.province), tuple(args.level), tuple(args.year))
+    filters = Filters(tuple(args.plan), tuple(args.province), tuple(args.level), tuple(args.year),
+                      tuple(args.doc_type))
     for q in queries:
         if args.figures or args.similar:
             print(json.dumps(special_mode(searcher, q, args, filters), ensure_ascii=False), flush=True)

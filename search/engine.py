@@ -154,7 +154,7 @@ class Searcher:
         if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
             with _timed(timings, "phrase"):
                 pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
-                rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].text for i, _ in pool})
+                rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].body for i, _ in pool})
         best = 0.0
         if weights["dense"] > 0 and len(self.passages):
             with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
@@ -195,7 +195,7 @@ class Searcher:
         if phrased:
             wanted = ngrams(folded_syllables(analysis.text))
             need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
-            keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].text) >= need}
+            keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].body) >= need}
             if keep:
                 return [x for x in fused if x[0] in keep]
         return fused[:GROUP_POOL]

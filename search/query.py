@@ -21,15 +21,17 @@ class Filters:
     provinces: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()     # "tỉnh" | "huyện" | "xã"
     years: tuple[int, ...] = ()
+    doc_types: tuple[str, ...] = ()  # "Kế hoạch", "Luật", "Quyết định", ...
 
     def accepts(self, doc: str, plan: PlanMetadata) -> bool:
         return ((not self.plans or doc in self.plans)
                 and (not self.provinces or plan.province in self.provinces)
                 and (not self.levels or plan.level in self.levels)
-                and (not self.years or plan.year in self.years))
+                and (not self.years or plan.year in self.years)
+                and (not self.doc_types or plan.doc_type in self.doc_types))
 
     def is_empty(self) -> bool:
-        return not (self.plans or self.provinces or self.levels or self.years)
+        return not (self.plans or self.provinces or self.levels or self.years or self.doc_types)
 
 
 @dataclass(frozen=True)

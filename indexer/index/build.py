@@ -37,10 +37,10 @@ class BuildReport:
 
 
 def embedding_text(passage: Passage) -> str:
-    """What a passage is embedded as: its nearest headings give context; the stored and shown
-    text stays verbatim."""
+    """What a passage is embedded as: its nearest headings give context (once: not the heading
+    lines it carries); the stored and shown text stays verbatim."""
     heads = [h for h in passage.section[-2:] if h]
-    return (" / ".join(heads) + "\n" + passage.text) if heads else passage.text
+    return (" / ".join(heads) + "\n" + passage.body) if heads else passage.body
 
 
 def settings(embedder: Embedder, exact_limit: int) -> dict:

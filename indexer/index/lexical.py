@@ -22,7 +22,7 @@ def write_lexical(folder: Path, passages: Sequence[Passage],
     import bm25s
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    texts = [p.text for p in passages]
+    texts = [p.body for p in passages]
     for name, tokenize in FIELDS.items():
         tokens = [list(tokenize(t)) or [""] for t in progress(texts, f"Chỉ mục từ khóa ({name})")]
         retriever = bm25s.BM25()

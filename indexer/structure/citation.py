@@ -1,8 +1,15 @@
 """Citations as an official writes them: "Kế hoạch số 743/KH-UBND ngày 28/3/2025 của UBND tỉnh
-Gia Lai, mục III.6". A part the metadata does not know is left out, never invented."""
+Gia Lai, mục III.6", "điểm a khoản 2 Điều 5 Luật Phòng, chống ma túy", "khoản 3 Điều 12 Nghị định
+số 20/2021/NĐ-CP ngày 15/3/2021 của Chính phủ". A part the metadata does not know is left out,
+never invented."""
 from __future__ import annotations
 
 from indexer.models import PlanMetadata
+from indexer.text import sentence_case
+from indexer.structure.headings import APPENDIX, ARTICLE, CHAPTER, PART, Heading
+
+# Types cited by their name ("Luật Phòng, chống ma túy"), not by number, date and issuer.
+NAMED_TYPES = ("Hiến pháp", "Luật", "Bộ luật", "Pháp lệnh")
 
 
 def _short_date(iso: str) -> str:
@@ -17,8 +24,16 @@ def _when(meta: PlanMetadata, prefix: str) -> str:
     return f"năm {meta.year}" if meta.year else ""
 
 
+def _named(meta: PlanMetadata) -> bool:
+    return meta.doc_type in NAMED_TYPES
+
+
 def _document(meta: PlanMetadata) -> str:
-    """ "Kế hoạch số 743/KH-UBND", "Dự thảo Kế hoạch"; "Văn bản" when the type is unknown."""
+    """ "Kế hoạch số 743/KH-UBND", "Dự thảo Kế hoạch", "Luật Phòng, chống ma túy số 73/2021/QH14";
+    "Văn bản" when the type is unknown."""
+    if _named(meta):
+        words = [meta.doc_type, sentence_case(meta.title)] + ([f"số {meta.number}"] if meta.number else [])
+        return " ".join(w for w in words if w)
     words = ["Dự thảo"] if meta.draft else []
     words.append(meta.doc_type or "Văn bản")
     if meta.number:
@@ -38,14 +53,65 @@ def _section_label(section_numbers: tuple[str, ...]) -> str:
     return ".".join(citation_numbers(section_numbers))
 
 
-def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str:
-    """The citation of a passage in the plan described by meta, under the given section labels."""
+def document_name(meta: PlanMetadata) -> str:
+    """The document as a citation names it: a law by its name, anything else by type, number,
+    date and issuer."""
+    if _named(meta):
+        return _document(meta)
     parts = [_document(meta), _when(meta, "ngày ")]
     if meta.issuer:
         parts.append(f"của {meta.issuer}")
-    citation = " ".join(p for p in parts if p)
+    return " ".join(p for p in parts if p)
+
+
+def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str:
+    """The citation of a passage in the plan described by meta, under the given section labels."""
+    citation = document_name(meta)
     label = _section_label(tuple(section_numbers))
     return f"{citation}, mục {label}" if label else citation
+
+
+def cite(meta: PlanMetadata, path: tuple[Heading, ...], clauses: tuple[str, ...] = (),
+         point: str = "") -> str:
+    """The citation of a passage under path: "điểm a khoản 2 Điều 5 Luật ...", "Điều 3 Quyết
+    định số ...", "Kế hoạch số ..., mục III.6"; in an appendix "Quyết định số ..., Phụ lục I,
+    mục II.1"."""
+    appendix = next((h for h in path if h.kind == APPENDIX), None)
+    article = next((h for h in reversed(path) if h.kind == ARTICLE), None)
+    if article is None and any(h.kind in (PART, CHAPTER) for h in path):
+        where = next(h.title.split(" ", 2)[:2] for h in reversed(path) if h.kind in (PART, CHAPTER))
+        return _placed(meta, appendix, " ".join(where))
+    if article is None:
+        own = tuple(h.label for h in path if h.kind != APPENDIX)
+        label = _section_label(own)
+        return _placed(meta, appendix, f"mục {label}" if label else "")
+    where = " ".join(p for p in (f"điểm {point}" if point and clauses else "",
+                                 _clauses(clauses), f"Điều {article.label}") if p)
+    if appendix is not None:
+        return _placed(meta, appendix, where)
+    return f"{where} {document_name(meta)}"
+
+
+def _clauses(labels: tuple[str, ...]) -> str:
+    """("2",) -> "khoản 2"; ("2", "3") -> "khoản 2 và khoản 3"; ("5", "6", "7") -> "các khoản 5,
+    6 và 8"; a run of three or more: "từ khoản 5 đến khoản 7" (as legal drafting refers to them)."""
+    if len(labels) <= 1:
+        return f"khoản {labels[0]}" if labels else ""
+    if len(labels) == 2:
+        return f"khoản {labels[0]} và khoản {labels[1]}"
+    numbers = [int(n) if n.isdigit() else None for n in labels]
+    if None not in numbers and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return f"từ khoản {labels[0]} đến khoản {labels[-1]}"
+    return f"các khoản {', '.join(labels[:-1])} và {labels[-1]}"
+
+
+def _placed(meta: PlanMetadata, appendix: Heading | None, where: str) -> str:
+    parts = [document_name(meta)]
+    if appendix is not None:
+        parts.append(" ".join(p for p in ("Phụ lục", appendix.label) if p))
+    if where:
+        parts.append(where)
+    return ", ".join(parts)
 
 
 def plan_label(meta: PlanMetadata) -> str:

@@ -19,6 +19,8 @@ def inspect_corpus(root: Path) -> str:
         passages = passages_for(doc)
         out.append("")
         out.append(f"== {doc.name}  ({len(passages)} passages)")
+        if not passages:
+            out.append("   WARNING: no passage: nothing of this document can be found by a search")
         for key, value in doc.metadata.to_dict().items():
             out.append(f"   {key:11s} {value if value not in ('', None, []) else '—'}")
         seen: set[tuple[str, ...]] = set()

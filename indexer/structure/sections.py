@@ -1,5 +1,6 @@
-"""The layout of a plan: where the header ends, where the signature block starts, and the
-heading hierarchy in between (I., 1., 2.1., a), "Về nhà ở:" lead-ins).
+"""The layout of a document: where the header ends, where the signature block starts, the
+appendices after it, and the heading hierarchy in between, in the scheme the document's own lines
+use (headings.py): a plan's I., 1., 2.1., a), "Về ...:" or a legal text's Phần, Chương, Mục, Điều.
 
 Works on the source text's lines and returns character offsets into that very text, so that
 everything built on it stays a verbatim slice of the source.
@@ -9,32 +10,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.structure.headings import (APPENDIX, DIVISIONS, LEGAL, PLAN, PREAMBLE, Heading, any_heading,
+                                        legal_scheme, parse_appendix, parse_heading, roman,
+                                        roman_value)
 from indexer.text import is_blank_line, is_boilerplate_line, strip_markup
 
 PREAMBLE_TITLE = "Phần mở đầu"
-
-_ROMAN_RE = re.compile(r"^(?P<label>[IVX]{1,5})\.\s*(?P<title>[^\W\d_].*)$")
-_NUMBER_RE = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})\.(?!\d)\s*(?P<title>[^\W\d_].*)$"
-                        r"|^(?P<label2>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<title2>[^\W\d_].*)$")
-_LETTER_RE = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<title>\S.*)$")
-_LEADIN_RE = re.compile(r"^(?:[-–+•]\s*)?(?P<title>Về [^:.;]{2,60}):")
-_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
-                 "IX": 9, "X": 10, "XI": 11, "XII": 12}
+UNTITLED = "(mục không có tiêu đề)"
 
 _HEADER_MARK_RE = re.compile(
-    r"^(số\s*[:\d]|số\s+-|.{2,40},\s*ngày\b.*\bnăm\b|kế hoạch$|cộng hòa xã hội|cộng hoà xã hội"
+    r"^(số\s*[:\d]|số\s+-|(?:luật|bộ luật|nghị quyết|pháp lệnh)\s+số\s*[:\d]"
+    r"|.{2,40},\s*ngày\b.*\bnăm\b|kế hoạch$|cộng hòa xã hội|cộng hoà xã hội"
     r"|độc lập\s*-|đảng cộng sản việt nam|\(?dự thảo\)?$)", re.IGNORECASE)
+# A title line in capitals that names the document's type: "LUẬT PHÒNG, CHỐNG MA TÚY", "NGHỊ ĐỊNH".
+_TYPE_LINE_RE = re.compile(r"^(?:LUẬT|BỘ LUẬT|HIẾN PHÁP|NGHỊ ĐỊNH|QUYẾT ĐỊNH|THÔNG TƯ|CHỈ THỊ"
+                           r"|NGHỊ QUYẾT|CHƯƠNG TRÌNH|KẾ HOẠCH|PHÁP LỆNH)(?:\s|$)")
 _TAIL_MARK_RE = re.compile(
     r"^(nơi nhận\b|tm\.|t/m\b|kt\.|k/t\b|chủ tịch$|phó chủ tịch$|bí thư$|phó bí thư$"
-    r"|ý kiến bạn đọc|văn bản này chưa cập nhật)", re.IGNORECASE)
+    r"|chủ tịch quốc hội$|thủ tướng$|bộ trưởng$|ý kiến bạn đọc|văn bản này chưa cập nhật)",
+    re.IGNORECASE)
 _BLOCK_START_RE = re.compile(r"[-–+•*]\s")  # a bullet opens a new paragraph
 _FINAL_END_RE = re.compile(r"[.!?…][)”\"'’»]*$")  # ";" and ":" may end a wrapped line mid-sentence
-_TITLE_MAX = 90
 _WRAP_MIN_LINES = 20     # too few lines to tell a wrapped text from a short one
 _WRAP_MAX_WIDTH = 200    # lines longer than this are paragraphs, not a wrapped column
 _WRAP_SLACK = 0.9        # a PDF wraps by glyph width, not by characters
 _HEADER_LINE_MAX = 90
-UNTITLED = "(mục không có tiêu đề)"
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,21 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Heading:
-    rank: int        # 1 = I., 2 = 1., 3 = 1.1., 4 = 1.1.1., 5 = 1.1.1.1., 6 = a), 7 = "Về ...:"
-    label: str       # "III", "6", "6.3", "a", "" for a lead-in or the preamble
-    title: str       # "III. NHIỆM VỤ VÀ GIẢI PHÁP", "6.3. Về văn hoá", "Về nhà ở"
-    inline_body: bool  # the heading line carries text of its own after the title
-
-
-@dataclass(frozen=True)
 class Section:
     path: tuple[Heading, ...]  # from the top heading down to this one
     lines: tuple[Line, ...]    # the heading line first, then the body up to the next heading
     continued: frozenset[int] = frozenset()  # numbers of lines that go on from the line before
+    scheme: str = PLAN         # PLAN or LEGAL: how the lines inside are read
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of lines read in one scheme: the main body, or one appendix."""
+
+    start: int       # index into lines of the first line
+    end: int         # index just past the last line
+    scheme: str
+    appendix: Heading | None = None
 
 
 def split_lines(text: str) -> list[Line]:
@@ -68,89 +71,92 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def parse_heading(raw: str) -> Heading | None:
-    line = strip_markup(raw)
-    if not line:
-        return None
-    for regex, kind in ((_ROMAN_RE, "roman"), (_NUMBER_RE, "number"), (_LETTER_RE, "letter")):
-        m = regex.match(line)
-        if not m:
-            continue
-        label = m.group("label") or m.group("label2") if kind == "number" else m.group("label")
-        title = (m.group("title") or m.group("title2")) if kind == "number" else m.group("title")
-        if kind == "roman" and (label not in _ROMAN_VALUES or not title[:1].isupper()):
-            continue
-        if kind == "number" and not title[:1].isupper():
-            continue
-        rank = {"roman": 1, "letter": 6}.get(kind) or 2 + label.count(".")
-        return _heading(rank, label, line[: m.start("title" if m.group("title") else "title2")], title)
-    m = _LEADIN_RE.match(line)
-    if m:
-        return Heading(7, "", m.group("title").strip(), len(line) > m.end() + 1)
-    return None
-
-
-def _heading(rank: int, label: str, prefix: str, title: str) -> Heading:
-    """Short title for the section path; a long heading line is a paragraph with a number."""
-    lead = _LEADIN_RE.match(title)
-    inline = False
-    if lead:
-        inline = len(title) > lead.end() + 1
-        title = lead.group("title").strip()
-    elif len(title) > _TITLE_MAX:
-        inline = True
-        cut = title[:_TITLE_MAX].rsplit(" ", 1)[0]
-        title = cut.rstrip(",;:") + "…"
-    return Heading(rank, label, (prefix.strip() + " " + title.strip()).strip(), inline)
-
-
-def body_bounds(lines: list[Line], continued: frozenset[int] = frozenset()) -> tuple[int, int, int]:
+def body_bounds(lines: list[Line], continued: frozenset[int] = frozenset(),
+                scheme: str = PLAN) -> tuple[int, int, int]:
     """(preamble start, first heading, tail start) as indexes into lines."""
     first = next((i for i, ln in enumerate(lines)
-                  if ln.number not in continued and _is_top_heading(ln.text)), len(lines))
+                  if ln.number not in continued and _is_top_heading(ln.text, scheme)), len(lines))
     header_end = 0
     for i in range(first):
         line = strip_markup(lines[i].text)
         in_paragraph = lines[i].number in continued or (i + 1 < len(lines) and lines[i + 1].number in continued)
-        if len(line) <= _HEADER_LINE_MAX and not in_paragraph and _HEADER_MARK_RE.match(line):
+        if len(line) <= _HEADER_LINE_MAX and not in_paragraph and (
+                _HEADER_MARK_RE.match(line) or (line.isupper() and _TYPE_LINE_RE.match(line))):
             header_end = i + 1
-    tail = len(lines)
-    for i in range(first, len(lines)):
-        if _TAIL_MARK_RE.match(strip_markup(lines[i].text)):
-            tail = i
-            break
-    return header_end, first, tail
+    if first == len(lines):   # no heading at all (a letter): the body ends at the signature block
+        first = _tail(lines, header_end, len(lines))
+    return header_end, first, _tail(lines, first, len(lines))
 
 
-def _is_top_heading(raw: str) -> bool:
-    h = parse_heading(raw)
-    return h is not None and h.rank <= 2
+def _tail(lines: list[Line], start: int, end: int) -> int:
+    return next((i for i in range(start, end) if _TAIL_MARK_RE.match(strip_markup(lines[i].text))), end)
+
+
+def _is_top_heading(raw: str, scheme: str) -> bool:
+    h = parse_heading(raw, scheme)
+    return h is not None and (scheme == LEGAL or h.rank <= 2)
+
+
+def document_parts(lines: list[Line], continued: frozenset[int]) -> tuple[int, list[Part]]:
+    """(header end, parts): the main body from its first heading to the signature block, then
+    each appendix ("PHỤ LỤC ...") after the signature block up to the next one."""
+    starts = [i for i, ln in enumerate(lines) if parse_appendix(ln.text) is not None]
+    main_end = starts[0] if starts else len(lines)
+    scheme = LEGAL if legal_scheme([ln.text for ln in lines[:main_end]]) else PLAN
+    header_end, first, tail = body_bounds(lines[:main_end], continued, scheme)
+    parts = [Part(first, tail, scheme)]
+    for a, b in zip(starts, starts[1:] + [len(lines)]):
+        end = _tail(lines, a + 1, b)
+        scheme = LEGAL if legal_scheme([ln.text for ln in lines[a:end]]) else PLAN
+        parts.append(Part(a + 1, end, scheme, parse_appendix(lines[a].text)))
+    return header_end, parts
 
 
 def parse_sections(text: str) -> list[Section]:
-    """Sections in document order: the preamble (if any), then one per heading."""
+    """Sections in document order: the preamble (if any), then one per heading, then each
+    appendix (its first line, then one section per heading inside it)."""
     lines = split_lines(text)
     continued = continuation_lines(lines)
-    header_end, first, tail = body_bounds(lines, continued)
+    header_end, parts = document_parts(lines, continued)
     sections: list[Section] = []
-    preamble = tuple(ln for ln in lines[header_end:first] if not is_boilerplate_line(ln.text))
+    preamble = tuple(ln for ln in lines[header_end:parts[0].start] if not is_boilerplate_line(ln.text))
     if any(not is_blank_line(ln.text) for ln in preamble):
-        sections.append(Section((Heading(0, "", PREAMBLE_TITLE, True),), preamble, continued))
-    uses_roman = any((h := parse_heading(ln.text)) is not None and h.rank == 1 for ln in lines)
-    stack: list[Heading] = []
-    current: list[Line] = []
-    for i, ln in enumerate(lines[first:tail], start=first):
-        heading = None if ln.number in continued else parse_heading(_with_continuation(lines, i, continued))
+        sections.append(Section((Heading(0, "", PREAMBLE_TITLE, True, PREAMBLE),), preamble, continued))
+    for part in parts:
+        sections.extend(_part_sections(lines, part, continued))
+    return sections
+
+
+def _part_sections(lines: list[Line], part: Part, continued: frozenset[int]) -> list[Section]:
+    body = lines[part.start:part.end]
+    uses_roman = part.scheme == PLAN and any(
+        (h := parse_heading(ln.text)) is not None and h.rank == 1 for ln in body)
+    stack: list[Heading] = [part.appendix] if part.appendix else []
+    current: list[Line] = [lines[part.start - 1]] if part.appendix else []
+    sections: list[Section] = []
+    for i, ln in enumerate(body, start=part.start):
+        heading = None if ln.number in continued else parse_heading(
+            _with_continuation(lines, i, continued), part.scheme)
         if heading is not None:
             if current:
-                sections.append(Section(tuple(stack), tuple(current), continued))
-            stack = _push(stack, heading, uses_roman)
+                sections.append(Section(tuple(stack), tuple(current), continued, part.scheme))
+            stack = _push(stack, _titled(heading, lines, i), uses_roman)
             current = [ln]
         elif not is_boilerplate_line(ln.text):
             current.append(ln)
     if current:
-        sections.append(Section(tuple(stack), tuple(current), continued))
+        sections.append(Section(tuple(stack), tuple(current), continued, part.scheme))
     return sections
+
+
+def _titled(heading: Heading, lines: list[Line], i: int) -> Heading:
+    """ "Chương II" whose title stands on the next line in capitals: the title joins it."""
+    if heading.kind not in DIVISIONS or not heading.title.rstrip(".:").endswith(" " + heading.label):
+        return heading
+    nxt = next((strip_markup(ln.text) for ln in lines[i + 1:] if not is_blank_line(ln.text)), "")
+    if nxt.isupper() and not any_heading(nxt):
+        return Heading(heading.rank, heading.label, f"{heading.title} {nxt}", False, heading.kind)
+    return heading
 
 
 def _with_continuation(lines: list[Line], i: int, continued: frozenset[int]) -> str:
@@ -165,14 +171,21 @@ def _with_continuation(lines: list[Line], i: int, continued: frozenset[int]) -> 
 
 def _push(stack: list[Heading], heading: Heading, uses_roman: bool) -> list[Heading]:
     """The path after this heading. "1." after "3." with no top heading between them means the
-    source lost a top heading (I., II., ...): open an untitled top section instead of nesting."""
+    source lost a top heading (I., II., ...): open an untitled top section instead of nesting;
+    it is labelled by its place among the top sections (the second one is "II")."""
+    if heading.kind == APPENDIX:
+        return [heading]
     previous = next((h for h in reversed(stack) if h.rank == heading.rank), None)
-    restarts = (heading.rank == 2 and previous is not None and heading.label.isdigit()
-                and previous.label.isdigit() and int(heading.label) <= int(previous.label))
-    stack = [h for h in stack if h.rank < heading.rank]
-    if restarts or (heading.rank == 2 and not stack and uses_roman):
-        stack = [Heading(1, "", UNTITLED, False)]
-    return stack + [heading]
+    restarts = (heading.kind == "" and heading.rank == 2 and previous is not None
+                and heading.label.isdigit() and previous.label.isdigit()
+                and int(heading.label) <= int(previous.label))
+    kept = [h for h in stack if h.rank < heading.rank]
+    if restarts or (heading.kind == "" and heading.rank == 2 and uses_roman
+                    and not any(h.rank >= 1 for h in kept)):
+        top = next((h for h in stack if h.rank == 1), None)
+        place = roman_value(top.label) + 1 if top else (2 if restarts else 1)
+        kept = [h for h in kept if h.rank < 1] + [Heading(1, roman(place), UNTITLED, False)]
+    return kept + [heading]
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -201,11 +214,11 @@ def continuation_lines(lines: list[Line]) -> frozenset[int]:
             body = strip_markup(ln.text)
             open_end = not _FINAL_END_RE.search(strip_markup(prev.text))
             # "a) ..." starts in lowercase but is a heading
-            lowercase = open_end and (body[0].islower() or body[0] in "(,;") and parse_heading(ln.text) is None
+            lowercase = open_end and (body[0].islower() or body[0] in "(,;") and not any_heading(ln.text)
             # in a wrapped text a full line that stops mid-sentence goes on, unless the next line
             # opens a block or the full line is a heading
             full = (width is not None and not gap and open_end and _fills_line(prev.text, body, width)
-                    and not _BLOCK_START_RE.match(body) and parse_heading(ln.text) is None
+                    and not _BLOCK_START_RE.match(body) and not any_heading(ln.text)
                     and parse_heading(prev.text) is None)
             if lowercase or full:
                 out.add(ln.number)

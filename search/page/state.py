@@ -29,6 +29,7 @@ class FilterChoices:
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()      # newest first
     plans: tuple[str, ...] = ()      # corpus file names
+    doc_types: tuple[str, ...] = ()  # "Kế hoạch", "Luật", ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def filter_choices(plans: Mapping[str, PlanMetadata]) -> FilterChoices:
     return FilterChoices(
         provinces=tuple(sorted({m.province for m in metas if m.province})),
         years=tuple(sorted({m.year for m in metas if m.year}, reverse=True)),
-        plans=tuple(sorted(plans)))
+        plans=tuple(sorted(plans)),
+        doc_types=tuple(sorted({m.doc_type for m in metas if m.doc_type})))
 
 
 def _known(values: Iterable[str], allowed: Sequence) -> tuple:
@@ -86,7 +88,8 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
     filters = Filters(plans=_known(values("plan"), choices.plans),
                       provinces=_known(values("province"), choices.provinces),
                       levels=_known(values("level"), LEVELS),
-                      years=_years(values("year"), choices.years))
+                      years=_years(values("year"), choices.years),
+                      doc_types=_known(values("type"), choices.doc_types))
     k_values = values("k")
     mode = (values("mode") or [MODE_SEARCH])[-1]
     return PageState(query, filters, clamp_k(k_values[-1]) if k_values else K_DEFAULT,
@@ -102,7 +105,8 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
         out["q"] = state.query
     f = state.filters
     for key, vals in (("province", f.provinces), ("level", f.levels),
-                      ("year", [str(y) for y in f.years]), ("plan", f.plans)):
+                      ("year", [str(y) for y in f.years]), ("plan", f.plans),
+                      ("type", f.doc_types)):
         if vals:
             out[key] = list(vals)
     if state.k != K_DEFAULT:

@@ -17,6 +17,7 @@ SIMILAR_LABEL = "Đoạn văn cần so sánh"
 SIMILAR_BUTTON = "Tìm câu chữ tương tự"
 NO_SIMILAR = "Không có đoạn tương tự"
 FIGURES_CSV_NAME = "so-lieu.csv"
+FILTER_TYPE = "Loại văn bản"
 
 INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
                  "trong thư mục dự án rồi tải lại trang.")

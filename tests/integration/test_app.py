@@ -337,3 +337,17 @@ def test_csv_cells_cannot_start_a_formula(searcher):
 
 
 
+
+
+@pytest.mark.slow
+def test_type_filter_in_the_sidebar(index_dir, searcher):
+    plain = run_search(new_app(), QUERY)
+    at = new_app(run=False)
+    at.query_params["type"] = "Kế hoạch"
+    at.run()
+    chooser = at.multiselect(key="doc_type")
+    assert chooser.label == "Loại văn bản"
+    assert list(chooser.options) == sorted({m.doc_type for m in searcher.plans.values()}) == ["Kế hoạch"]
+    assert chooser.value == ["Kế hoạch"]
+    run_search(at, QUERY)
+    assert plan_titles(at.tabs[0]) == plan_titles(plain.tabs[0])

@@ -31,6 +31,9 @@ TITLE_003 = (
 TITLE_004 = (
     "TRIỂN KHAI, THỰC HIỆN CÁC CHÍNH SÁCH XÃ HỘI TRÊN ĐỊA BÀN TỈNH THANH HÓA, GIAI ĐOẠN "
     "2022-2025 THEO QUYẾT ĐỊNH SỐ 1983/QĐ-TTG NGÀY 24/11/2021 CỦA THỦ TƯỚNG CHÍNH PHỦ")
+# The one "Căn cứ" line of the Party draft, as it stands (it runs on to "như sau:").
+BASIS_001 = ('Nghị quyết số 42-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng về “Tiếp tục đổi '
+             'mới, nâng cao chất lượng chính sách xã hội, đáp ứng yêu cầu sự nghiệp xây dựng và bảo vệ Tổ quốc trong giai đoạn mới” (viết tắt là Nghị quyết số 42-NQ/TW) và Chương trình số 225-CTr/TU ngày 12/01/2024 của Ban Chấp hành Đảng bộ tỉnh về thực hiện Nghị quyết số 42-NQ/TW (viết tắt là Chương trình số 225-CTr/TU), Ban Thường vụ Huyện ủy ban hành Kế hoạch thực hiện Nghị quyết số 42-NQ/TW trên địa bàn huyện như sau:')
 
 EXPECTED = {
     # Commune draft without masthead agency lines: issuer read from "UBND xã ban hành Kế hoạch
@@ -44,7 +47,8 @@ EXPECTED = {
     "001_691f499dba4cfbd2.txt": PlanMetadata(
         number="", doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", level="huyện",
         province="Hậu Giang", place="Phụng Hiệp", date="", year=2024, draft=True,
-        title=TITLE_001, implements=("42-NQ/TW", "225-CTr/TU"), signer=""),
+        title=TITLE_001, implements=("42-NQ/TW", "225-CTr/TU"), signer="",
+        based_on=(BASIS_001,)),
     # Table pipes, no KẾ HOẠCH line (no title); the signer's name is missing from the page.
     "002_3b6299c3ae673933.txt": PlanMetadata(
         number="743/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Gia Lai", level="tỉnh",
@@ -107,7 +111,8 @@ def test_commune_header_with_agency_lines():
         number="12/KH-UBND", doc_type="Kế hoạch", issuer="UBND xã An Bình", level="xã",
         province="Bình Dương", place="An Bình", date="2024-02-05", year=2024, draft=False,
         title="Phòng, chống thiên tai năm 2024", implements=("1234/QĐ-UBND",),
-        signer="Trần Văn Bình")
+        signer="Trần Văn Bình",
+        based_on=("Quyết định số 1234/QĐ-UBND ngày 01/01/2024 của UBND huyện Phú Giáo, tỉnh Bình Dương",))
 
 
 @pytest.mark.parametrize("header, issuer, level, province", [

@@ -42,3 +42,19 @@ def test_no_dev_query_or_gold_snippet_in_the_project():
         text = norm(path.read_text(encoding="utf-8", errors="ignore"))
         found += [f"{path.relative_to(ROOT)}: {qid} {needle[:60]!r}" for needle, qid in needles.items() if needle in text]
     assert not found, "\n".join(found)
+
+
+LAWS = ROOT.parent / "shared" / "legal" / "corpus"
+
+
+@pytest.mark.skipif(not LAWS.is_dir(), reason=f"{LAWS} is not here")
+def test_no_law_text_in_the_project():
+    # The ALQAC law texts are evaluation data: no line of them (long enough to be more than a
+    # common heading) appears in any tracked source, test or document.
+    needles = {norm(line) for path in LAWS.glob("*.txt")
+               for line in path.read_text(encoding="utf-8").split("\n") if len(line.strip()) >= 60}
+    found = []
+    for path in project_files():
+        text = norm(path.read_text(encoding="utf-8", errors="ignore"))
+        found += [f"{path.relative_to(ROOT)}: {needle[:60]!r}" for needle in needles if needle in text]
+    assert not found, "\n".join(found)
