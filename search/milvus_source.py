@@ -15,15 +15,15 @@ import numpy as np
 
 from indexer.index.embedders import Embedder
 from indexer.index.milvus_rows import SETTINGS_KEY, field_text, passage_from_record
-from indexer.index.milvus_store import (PREFIX, connect, meta_name, milvus_errors, passages_name,
-                                        read_meta, unavailable)
+from indexer.index.milvus_store import (PREFIX, all_rows, connect, meta_name, milvus_errors,
+                                        passages_name, read_meta, unavailable)
+from indexer.models import Passage
 from indexer.text import folded_syllables
 
 from search.engine import Searcher
 from search.query import Filters
 from search.sources import Scope
 
-READ_BATCH = 1000
 HNSW_EF = 256            # search breadth of an HNSW index (ignored by FLAT)
 
 
@@ -55,16 +55,9 @@ class MilvusSource:
         self._row_of = {pk: row for row, (_, _, pk, _) in enumerate(ordered)}
         self.folded_vocab = frozenset(s for p in self.passages for s in folded_syllables(p.text))
 
-    def _read_passages(self) -> list:
-        it = self._client.query_iterator(passages_name(self._prefix), batch_size=READ_BATCH, filter="",
-                                         output_fields=["id", "record"])
-        rows = []
-        try:
-            while batch := it.next():
-                rows.extend((r["id"], passage_from_record(r["record"])) for r in batch)
-        finally:
-            it.close()
-        return rows
+    def _read_passages(self) -> list[tuple[int, Passage]]:
+        rows = all_rows(self._client, passages_name(self._prefix), ["id", "record"])
+        return [(r["id"], passage_from_record(r["record"])) for r in rows]
 
     def _search(self, data, anns_field: str, scope: Scope, k: int, **params) -> list[dict]:
         try:

@@ -14,6 +14,7 @@ half-way redoes that document next time.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -119,12 +120,25 @@ def read_meta(client, uri: str, prefix: str = PREFIX) -> tuple[dict, dict[str, D
     if not (client.has_collection(meta_name(prefix)) and client.has_collection(passages_name(prefix))):
         raise IndexMissing(f"no plan-search index on the Milvus server at {uri}", BUILD_HINT.format(uri=uri))
     client.load_collection(meta_name(prefix))
-    rows = client.query(meta_name(prefix), filter='key != ""', output_fields=["key", "value"])
-    values = {r["key"]: r["value"] for r in rows}
+    values = {r["key"]: r["value"] for r in all_rows(client, meta_name(prefix), ["key", "value"])}
     if SETTINGS_KEY not in values:
         raise IndexMissing(f"the index on the Milvus server at {uri} was never completed", BUILD_HINT.format(uri=uri))
     docs = {k[4:]: DocumentEntry.from_json(k[4:], v) for k, v in values.items() if k.startswith("doc:")}
     return json.loads(values[SETTINGS_KEY]), docs
+
+
+def all_rows(client, collection: str, fields: list[str], batch: int = 1000) -> list[dict]:
+    """Every row of a collection (a plain query stops at the server's result limit)."""
+    # milvus-lite gives no MVCC timestamp; pymilvus then warns on every iterator and uses its own
+    logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
+    it = client.query_iterator(collection, batch_size=batch, filter="", output_fields=fields)
+    rows: list[dict] = []
+    try:
+        while found := it.next():
+            rows.extend(found)
+    finally:
+        it.close()
+    return rows
 
 
 def _put_meta(client, prefix: str, rows: dict[str, str]) -> None:
