@@ -1,4 +1,4 @@
-"""python -m indexer [--corpus corpus] [--index index] [--inspect] [--rebuild]"""
+"""python -m indexer [--corpus corpus] [--index index | --milvus URI [--part NAME]] [--inspect] [--rebuild]"""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
     ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
                     "(pip install -r requirements-milvus.txt)")
+    ap.add_argument("--part", default="", help="with --milvus: this corpus is the part NAME of a shared index; "
+                    "its plans are NAME/<file> and only they are updated")
     return ap
 
 
@@ -40,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
             print(inspect_corpus(args.corpus))
             return 0
         if args.milvus:
-            from indexer.index.milvus_store import build_milvus as build_index
+            from functools import partial
+
+            from indexer.index.milvus_store import build_milvus
+
+            build_index = partial(build_milvus, part=args.part)
         else:
             from indexer.index.build import build_index
 

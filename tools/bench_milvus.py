@@ -97,6 +97,7 @@ def run_milvus_scale(n: int, index_dir: Path, corpus: Path, nq: int) -> None:
         line(f"[milvus-lite {n}] build (insert + BM25 analysis + index + load, batches of {BATCH})",
              f"{build_s:.1f}", "s")
         line(f"[milvus-lite {n}] data folder on disk", f"{_folder_mb(work / 'data'):.0f}", "MB")
+        line(f"[milvus-lite {n}] server RSS after load", f"{_rss_mb(proc.pid):.0f}", "MB")
         queries = synthetic_vectors(seed_vectors, nq, np.random.default_rng(n + 1))
         qrng = np.random.default_rng(n + 2)
         lat = {"dense": [], "bm25": [], "three lists": [], "three lists, province filter": []}
@@ -134,6 +135,14 @@ def _search(client, name: str, data, field: str, flt: str):
 
 def _folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(row.split()[1]) / 1024 for row in f if row.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return float("nan")
 
 
 def _version() -> str:

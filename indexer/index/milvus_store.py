@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,7 +26,7 @@ from indexer.index.embedders import Embedder, MissingBackend
 from indexer.index.folder import IndexMissing, IndexProblem
 from indexer.index.milvus_rows import (SETTINGS_KEY, DocumentEntry, changed_documents, doc_key,
                                        passage_row)
-from indexer.models import Passage
+from indexer.models import Document, Passage
 from indexer.read.corpus import corpus_files, read_corpus
 from indexer.structure.passages import passages_for
 
@@ -147,64 +148,85 @@ def _put_meta(client, prefix: str, rows: dict[str, str]) -> None:
 
 
 # -- build / update ----------------------------------------------------------------------------
-def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False, prefix: str = PREFIX,
-                 progress: Callable[[Iterable, str], Iterable] = lambda it, desc: it,
+@dataclass(frozen=True)
+class Update:
+    """What one run changes: the plans (re)written with their passages, the plan names whose
+    rows go, and what was reported while reading."""
+    cut: tuple[tuple[Document, tuple[Passage, ...]], ...]
+    deleted: tuple[str, ...]          # plans whose passages are deleted (changed, gone, now unreadable)
+    dropped: tuple[str, ...]          # plans that leave the index
+    skipped: tuple[tuple[str, str], ...]
+    duplicates: tuple[tuple[str, str], ...]
+    checksums: dict[str, str]         # plan name -> corpus fingerprint entry (file + sidecar)
+
+
+def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False, part: str = "",
+                 prefix: str = PREFIX, progress: Callable[[Iterable, str], Iterable] = lambda it, desc: it,
                  log: Callable[[str], None] = lambda msg: None) -> BuildReport:
-    """Bring the Milvus index up to date with corpus, re-writing only the documents that changed."""
+    """Bring the Milvus index up to date with corpus, re-writing only the documents that changed.
+    With part, the plans are named "<part>/<file>" and this run owns only those: several places
+    can each keep their own part of one index up to date."""
     t0 = time.perf_counter()
     client = connect(uri)
     try:
-        return _build(client, corpus, uri, embedder, force, prefix, progress, log, t0)
+        wanted = settings(embedder, EXACT_LIMIT)
+        stored_settings, stored = _stored(client, uri, prefix)
+        fresh = force or stored_settings is None or any(stored_settings.get(k) != v for k, v in wanted.items())
+        if fresh and stored_settings is not None:
+            log(f"rebuilding the whole Milvus index at {uri} ({'asked' if force else 'settings changed'})")
+        update = plan_update(corpus, {} if fresh else stored, part, progress, log)
+        t_read = time.perf_counter()
+        if fresh:
+            drop_collections(client, prefix)
+            create_collections(client, embedder.dim, sum(len(p) for _, p in update.cut), prefix)
+        entries = apply_update(client, prefix, update, embedder, progress)
+        total = {**{n: e for n, e in ({} if fresh else stored).items() if n not in update.dropped}, **entries}
+        _put_meta(client, prefix, {SETTINGS_KEY: json.dumps(dict(
+            wanted, versions=_versions(), updated_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), generation=time.time_ns(),
+            counts={"documents": len(total), "passages": sum(e.passages for e in total.values())}), ensure_ascii=False)})
     except milvus_errors() as e:
         raise unavailable(uri, e) from e
     finally:
         client.close()
-
-
-def _build(client, corpus, uri, embedder, force, prefix, progress, log, t0) -> BuildReport:
-    files = corpus_files(corpus)
-    fingerprint = corpus_fingerprint(corpus, files)
-    wanted = settings(embedder, EXACT_LIMIT)
-    stored_settings, stored = _stored(client, uri, prefix)
-    fresh = force or stored_settings is None or any(stored_settings.get(k) != v for k, v in wanted.items())
-    if fresh:
-        if stored_settings is not None:
-            log(f"rebuilding the Milvus index at {uri} ({'asked' if force else 'settings changed'})")
-        stored = {}
-    write, gone = changed_documents(fingerprint, stored)
-    by_name = {p.relative_to(corpus).as_posix(): p for p in files}
-    reading = read_corpus(corpus, [by_name[n] for n in write], progress=lambda it: progress(it, "Đọc tệp"))
-    for s in reading.skipped:
-        log(f"bỏ qua {s.name}: {s.reason}")
-    documents, duplicates = _not_kept_copies(reading, stored, set(write) | set(gone))
-    cut = [(doc, passages_for(doc)) for doc in progress(documents, "Cắt đoạn")]
-    t_read = time.perf_counter()
-    if fresh:
-        drop_collections(client, prefix)
-        create_collections(client, embedder.dim, sum(len(p) for _, p in cut), prefix)
-    client.load_collection(passages_name(prefix))
-    unreadable = {s.name for s in reading.skipped} | {d for d, _ in duplicates}
-    for name in gone + [n for n in write if n in stored]:  # removed, changed or now unreadable
-        client.delete(passages_name(prefix), filter=f"doc == {json.dumps(name, ensure_ascii=False)}")
-    dropped = [n for n in stored if n in gone or n in unreadable]
-    if dropped:
-        client.delete(meta_name(prefix), ids=[doc_key(n) for n in dropped])
-    entries = {}
-    for doc, passages in cut:
-        _insert(client, prefix, passages, doc.metadata, embedder, progress)
-        entries[doc.name] = DocumentEntry(doc.name, fingerprint[doc.name], doc.content_hash, len(passages), doc.metadata)
-        _put_meta(client, prefix, {doc_key(doc.name): entries[doc.name].to_json()})  # after its passages
-    total = {**{n: e for n, e in stored.items() if n not in dropped}, **entries}
-    count = sum(e.passages for e in total.values())
-    _put_meta(client, prefix, {SETTINGS_KEY: json.dumps(dict(
-        wanted, versions=_versions(), updated_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"), generation=time.time_ns(),
-        counts={"documents": len(total), "passages": count},
-        skipped=[[s.name, s.reason] for s in reading.skipped]), ensure_ascii=False)})
-    embedded = sum(len(p) for _, p in cut)
-    return BuildReport(len(total), count, embedded, count - embedded,
-                       tuple((s.name, s.reason) for s in reading.skipped), tuple(duplicates),
-                       up_to_date=not write and not gone,
+    count, embedded = sum(e.passages for e in total.values()), sum(len(p) for _, p in update.cut)
+    return BuildReport(len(total), count, embedded, count - embedded, update.skipped, update.duplicates,
+                       up_to_date=not update.cut and not update.deleted,
                        timings={"read_segment": t_read - t0, "write": time.perf_counter() - t_read}, folder=uri)
+
+
+def plan_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progress, log) -> Update:
+    """Read and cut the files that changed since stored; name what is deleted."""
+    named = (part.strip("/") + "/") if part else ""
+    files = {named + p.relative_to(corpus).as_posix(): p for p in corpus_files(corpus)}
+    fingerprint = {named + k: v for k, v in corpus_fingerprint(corpus, files.values()).items()}
+    owned = {n: e for n, e in stored.items() if n.startswith(named)}
+    write, gone = changed_documents(fingerprint, owned)
+    reading = read_corpus(corpus, [files[n] for n in write], progress=lambda it: progress(it, "Đọc tệp"))
+    skipped = tuple((named + s.name, s.reason) for s in reading.skipped)
+    for name, reason in skipped:
+        log(f"bỏ qua {name}: {reason}")
+    documents = [replace(d, name=named + d.name) for d in reading.documents]
+    documents, duplicates = _not_kept_copies(documents, reading.duplicates, named, stored, set(write) | set(gone))
+    unreadable = {n for n, _ in skipped} | {d for d, _ in duplicates}
+    return Update(tuple((d, tuple(passages_for(d))) for d in progress(documents, "Cắt đoạn")),
+                  tuple(n for n in gone + write if n in owned),
+                  tuple(n for n in owned if n in gone or n in unreadable), skipped, tuple(duplicates), fingerprint)
+
+
+def apply_update(client, prefix: str, update: Update, embedder: Embedder, progress) -> dict[str, DocumentEntry]:
+    """Delete, then insert each plan and write its metadata row after its passages (an update
+    that stops half-way redoes that plan next time)."""
+    client.load_collection(passages_name(prefix))
+    for name in update.deleted:
+        client.delete(passages_name(prefix), filter=f"doc == {json.dumps(name, ensure_ascii=False)}")
+    if update.dropped:
+        client.delete(meta_name(prefix), ids=[doc_key(n) for n in update.dropped])
+    entries = {}
+    for doc, passages in update.cut:
+        _insert(client, prefix, passages, doc.metadata, embedder, progress)
+        entries[doc.name] = DocumentEntry(doc.name, update.checksums[doc.name], doc.content_hash, len(passages), doc.metadata)
+        _put_meta(client, prefix, {doc_key(doc.name): entries[doc.name].to_json()})
+    return entries
 
 
 def _stored(client, uri: str, prefix: str) -> tuple[dict | None, dict[str, DocumentEntry]]:
@@ -214,13 +236,13 @@ def _stored(client, uri: str, prefix: str) -> tuple[dict | None, dict[str, Docum
         return None, {}
 
 
-def _not_kept_copies(reading, stored: dict[str, DocumentEntry], replaced: set[str]):
+def _not_kept_copies(documents, duplicates, named: str, stored: dict[str, DocumentEntry], replaced: set[str]):
     """The documents read, less copies of a plan the index keeps unchanged (reported as
     duplicates, like copies among the files read)."""
     kept = {e.content_hash: n for n, e in stored.items() if n not in replaced}
-    documents = [d for d in reading.documents if d.content_hash not in kept]
-    copies = [(d.name, kept[d.content_hash]) for d in reading.documents if d.content_hash in kept]
-    return documents, list(reading.duplicates) + copies
+    copies = [(d.name, kept[d.content_hash]) for d in documents if d.content_hash in kept]
+    return ([d for d in documents if d.content_hash not in kept],
+            [(named + a, named + b) for a, b in duplicates] + copies)
 
 
 def _insert(client, prefix: str, passages: list[Passage], plan, embedder: Embedder, progress) -> None:

@@ -8,9 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from search.milvus_source import open_milvus_searcher  # noqa: E402
 from search.query import Filters  # noqa: E402
 from search.sources import Scope  # noqa: E402
 from tests.conftest import CORPUS, run_cli  # noqa: E402
+from tools.bench_milvus import start_server, stop_server  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -48,37 +46,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"milvus-lite server exited with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"milvus-lite server not listening on {port} after {seconds} s")
-
-
 @pytest.fixture(scope="module")
 def milvus_uri(tmp_path_factory):
     """milvus-lite's server on a free loopback port; stopped by its PID, also when a test fails."""
-    port = free_port()
-    data = tmp_path_factory.mktemp("milvus-data")
-    log = open(data.parent / "milvus-server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data),
-                             "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    proc, uri = start_server(tmp_path_factory.mktemp("milvus-data"))
     try:
-        wait_for_port(port, proc)
-        yield f"http://127.0.0.1:{port}"
+        yield uri
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +82,8 @@ def top_keys(searcher, query: str, k: int = 10, filters: Filters = Filters()) ->
 
 
 def overlap(a: list, b: list) -> float:
-    return len(set(a) & set(b)) / max(len(a), len(b), 1)
+    """Shared share of two ranked lists (two empty lists agree)."""
+    return len(set(a) & set(b)) / max(len(a), len(b)) if a or b else 1.0
 
 
 def test_top_10_matches_the_embedded_engine(searcher, milvus_searcher):

@@ -90,3 +90,34 @@ def test_missing_pymilvus_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "pymilvus", None)
     with pytest.raises(MissingBackend, match="requirements-milvus.txt"):
         connect("http://127.0.0.1:1")
+
+
+def test_an_update_by_part_owns_only_its_plans(tmp_path):
+    """plan_update, no server: a part's plans are "<part>/<file>"; unchanged ones are not read
+    again, a gone one is deleted, another part's plans are left alone."""
+    from pathlib import Path
+    import shutil
+
+    from indexer.index.milvus_store import plan_update
+
+    seed = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))
+    corpus = tmp_path / "north"
+    corpus.mkdir()
+    for src in seed[:2]:
+        shutil.copy(src, corpus / src.name)
+    first = plan_update(corpus, {}, "north", lambda it, desc: it, lambda m: None)
+    names = [d.name for d, _ in first.cut]
+    assert names == [f"north/{p.name}" for p in seed[:2]] and all(p for _, p in first.cut)
+    assert all(p.doc == d.name for d, ps in first.cut for p in ps)
+    assert first.deleted == first.dropped == ()
+
+    stored = {d.name: DocumentEntry(d.name, first.checksums[d.name], d.content_hash, len(ps), d.metadata)
+              for d, ps in first.cut}
+    stored["north/gone.txt"] = DocumentEntry("north/gone.txt", "x", "h1", 3, PlanMetadata())
+    stored["south/other.txt"] = DocumentEntry("south/other.txt", "y", "h2", 4, PlanMetadata())
+    (corpus / seed[1].name).write_text((corpus / seed[1].name).read_text(encoding="utf-8") + "\nThêm một dòng.\n",
+                                       encoding="utf-8")
+    second = plan_update(corpus, stored, "north", lambda it, desc: it, lambda m: None)
+    assert [d.name for d, _ in second.cut] == [f"north/{seed[1].name}"]
+    assert set(second.deleted) == {"north/gone.txt", f"north/{seed[1].name}"}
+    assert second.dropped == ("north/gone.txt",)
