@@ -92,6 +92,9 @@ def index_generation(uri: str, prefix: str = PREFIX) -> int:
     searcher when it changes)."""
     client = connect(uri)
     try:
+        if not client.has_collection(meta_name(prefix)):
+            return 0  # no index: opening the searcher says so
+        client.load_collection(meta_name(prefix))  # a no-op when loaded; a restarted server may have released it
         rows = client.query(meta_name(prefix), filter=f'key == "{SETTINGS_KEY}"', output_fields=["value"])
     except milvus_errors() as e:
         raise unavailable(uri, e) from e

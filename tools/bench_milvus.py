@@ -8,7 +8,9 @@ The figures are milvus-lite's (a pure-Python server on this machine), not a Milv
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -43,11 +45,12 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("milvus-lite server did not start")
 
 
-def stop_server(proc: subprocess.Popen) -> None:
+def stop_server(proc: subprocess.Popen, grace: float = 30.0) -> None:
+    """Stop the server by its PID: SIGTERM, then SIGKILL if it still runs after grace seconds."""
     proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=grace)
+    if proc.poll() is None:
         proc.kill()
         proc.wait()
 
@@ -72,12 +75,10 @@ def synthetic_rows(sentences, vectors: np.ndarray, start: int, rng) -> list[dict
 
 
 def run_milvus_scale(n: int, index_dir: Path, corpus: Path, nq: int) -> None:
-    from indexer.index.milvus_rows import field_text
     from indexer.index.milvus_store import connect, create_collections, passages_name
     from tools.bench_scale import seed_material, synthetic_vectors
 
     sentences, seed_vectors = seed_material(index_dir, corpus)
-
     print(f"--- Milvus (milvus-lite {_version()} server, pure Python; not a Milvus cluster): {n} passages ---",
           flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-milvus-"))
@@ -93,38 +94,44 @@ def run_milvus_scale(n: int, index_dir: Path, corpus: Path, nq: int) -> None:
             client.insert(name, synthetic_rows(sentences, vectors[s:s + BATCH], s, rng))
         client.flush(name)
         client.load_collection(name)
-        build_s = time.perf_counter() - t
         line(f"[milvus-lite {n}] build (insert + BM25 analysis + index + load, batches of {BATCH})",
-             f"{build_s:.1f}", "s")
+             f"{time.perf_counter() - t:.1f}", "s")
         line(f"[milvus-lite {n}] data folder on disk", f"{_folder_mb(work / 'data'):.0f}", "MB")
         line(f"[milvus-lite {n}] server RSS after load", f"{_rss_mb(proc.pid):.0f}", "MB")
         queries = synthetic_vectors(seed_vectors, nq, np.random.default_rng(n + 1))
-        qrng = np.random.default_rng(n + 2)
-        lat = {"dense": [], "bm25": [], "three lists": [], "three lists, province filter": []}
-        for q in queries:
-            words = sentences[int(qrng.integers(len(sentences)))].lower().split()
-            w = int(qrng.integers(3, 9))
-            s0 = int(qrng.integers(0, max(1, len(words) - w)))
-            text = field_text(words[s0:s0 + w])
-            for label, flt in (("three lists", ""), ("three lists, province filter", 'province in ["province-7"]')):
-                t0 = time.perf_counter()
-                _search(client, name, q.tolist(), "vector", flt)
-                t1 = time.perf_counter()
-                _search(client, name, text, "words_bm25", flt)
-                t2 = time.perf_counter()
-                _search(client, name, text, "folded_bm25", flt)
-                t3 = time.perf_counter()
-                lat[label].append(t3 - t0)
-                if not flt:
-                    lat["dense"].append(t1 - t0)
-                    lat["bm25"].append(t2 - t1)
-        for label, values in lat.items():
+        for label, values in latencies(client, name, queries, sentences, np.random.default_rng(n + 2)).items():
             line(f"[milvus-lite {n}] query p50 / p95 ({label}, top {CANDIDATES} each)",
                  f"{pct(values, 50) * 1000:.1f} / {pct(values, 95) * 1000:.1f}", "ms")
         client.close()
     finally:
         stop_server(proc)
         shutil.rmtree(work, ignore_errors=True)
+    line("load average at end", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def latencies(client, name: str, queries: np.ndarray, sentences, rng) -> dict[str, list[float]]:
+    """Seconds per search: the dense list, one BM25 list, and the three lists a Searcher asks
+    for (with and without a province filter)."""
+    from indexer.index.milvus_rows import field_text
+
+    lat: dict[str, list[float]] = {"dense": [], "bm25": [], "three lists": [], "three lists, province filter": []}
+    for q in queries:
+        words = sentences[int(rng.integers(len(sentences)))].lower().split()
+        w = int(rng.integers(3, 9))
+        s0 = int(rng.integers(0, max(1, len(words) - w)))
+        text = field_text(words[s0:s0 + w])
+        for label, flt in (("three lists", ""), ("three lists, province filter", 'province in ["province-7"]')):
+            t0 = time.perf_counter()
+            _search(client, name, q.tolist(), "vector", flt)
+            t1 = time.perf_counter()
+            _search(client, name, text, "words_bm25", flt)
+            t2 = time.perf_counter()
+            _search(client, name, text, "folded_bm25", flt)
+            lat[label].append(time.perf_counter() - t0)
+            if not flt:
+                lat["dense"].append(t1 - t0)
+                lat["bm25"].append(t2 - t1)
+    return lat
 
 
 def _search(client, name: str, data, field: str, flt: str):

@@ -66,7 +66,7 @@ def connect(uri: str, timeout: float = TIMEOUT):
 
 
 def unavailable(uri: str, error: Exception) -> MilvusUnavailable:
-    detail = getattr(error, "message", None) or str(error).splitlines()[0][:200]
+    detail = getattr(error, "message", None) or (str(error).splitlines() or [type(error).__name__])[0][:200]
     return MilvusUnavailable(f"cannot use the Milvus server at {uri} ({detail})", SERVER_HINT)
 
 

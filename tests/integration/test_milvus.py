@@ -15,8 +15,10 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
+from indexer.index.folder import IndexMissing  # noqa: E402
 from indexer.index.milvus_store import all_rows, connect, passages_name  # noqa: E402
 from search.milvus_source import open_milvus_searcher  # noqa: E402
+from search.page import texts  # noqa: E402
 from search.query import Filters  # noqa: E402
 from search.sources import Scope  # noqa: E402
 from tests.conftest import CORPUS, run_cli  # noqa: E402
@@ -147,6 +149,21 @@ def test_cli_json_from_milvus(milvus_index):
     assert len(hits) == 3 and all(h["doc"] for h in hits)
 
 
+def test_page_searches_milvus_when_set(milvus_index, milvus_searcher, monkeypatch):
+    from tests.integration.test_app import new_app, run_search
+
+    monkeypatch.setenv("PLANSEARCH_MILVUS", milvus_index)
+    monkeypatch.setenv("PLANSEARCH_INDEX", "/nonexistent/index")  # the page must not need a folder
+    at = run_search(new_app(), "nhà ở xã hội")
+    ranked = at.tabs[1]
+    assert [c.value for c in ranked.code] == [h.passage.citation for h in milvus_searcher.search("nhà ở xã hội").hits]
+
+    monkeypatch.setenv("PLANSEARCH_MILVUS", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    at = new_app()
+    assert [e.value for e in at.error] == [texts.INDEX_PROBLEM]
+    assert "PLANSEARCH_MILVUS" in at.code[0].value
+
+
 def test_a_server_that_is_down_gives_a_clear_message():
     uri = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     for args in (("search", "--milvus", uri, "nhà ở"), ("indexer", "--milvus", uri)):
@@ -154,6 +171,11 @@ def test_a_server_that_is_down_gives_a_clear_message():
         assert done.returncode == 2, done.stderr
         assert f"cannot use the Milvus server at {uri}" in done.stderr, done.stderr
         assert "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_server_without_the_index_says_what_to_run(milvus_uri, default_embedder):
+    with pytest.raises(IndexMissing, match=f"run: python -m indexer --milvus {milvus_uri}"):
+        open_milvus_searcher(milvus_uri, embedder=default_embedder, prefix="nothing_here")
 
 
 def rows_by_doc(uri: str) -> dict[str, set[int]]:
