@@ -37,6 +37,10 @@ BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}   # bm25s's defaults, so both eng
 ANALYZER = {"tokenizer": "standard"}  # tokens are encoded so that it equals a whitespace split
 HNSW = {"index_type": "HNSW", "metric_type": "IP", "params": {"M": 16, "efConstruction": 200}}
 FLAT = {"index_type": "FLAT", "metric_type": "IP", "params": {}}
+# pymilvus pings every 10 s even when idle; a gRPC server with default settings (milvus-lite's)
+# answers that with GOAWAY "too_many_pings" after a few minutes of an idle client (a page server
+# between visits, a searcher waiting for an indexer): ping only while calls are in flight.
+GRPC_OPTIONS = {"grpc.keepalive_permit_without_calls": False}
 SERVER_HINT = "start the Milvus server, or check --milvus / PLANSEARCH_MILVUS"
 BUILD_HINT = "python -m indexer --milvus {uri}"
 
@@ -60,7 +64,7 @@ def connect(uri: str, timeout: float = TIMEOUT):
     except ImportError as e:
         raise MissingBackend("the Milvus backend needs pymilvus: pip install -r requirements-milvus.txt") from e
     try:
-        return MilvusClient(uri=uri, timeout=timeout)
+        return MilvusClient(uri=uri, timeout=timeout, grpc_options=GRPC_OPTIONS)
     except Exception as e:  # pymilvus raises MilvusException or grpc errors
         raise unavailable(uri, e) from e
 
