@@ -15,8 +15,8 @@ import numpy as np
 
 from indexer.index.embedders import Embedder
 from indexer.index.milvus_rows import SETTINGS_KEY, field_text, passage_from_record
-from indexer.index.milvus_store import (PREFIX, all_rows, connect, meta_name, milvus_errors,
-                                        passages_name, read_meta, unavailable)
+from indexer.index.milvus_store import (PREFIX, all_rows, connect, ensure_loaded, meta_name,
+                                        milvus_errors, passages_name, read_meta, unavailable)
 from indexer.models import Passage
 from indexer.text import folded_syllables
 
@@ -44,7 +44,7 @@ class MilvusSource:
         self._client = connect(uri)
         try:
             self.manifest, documents = read_meta(self._client, uri, prefix)
-            self._client.load_collection(passages_name(prefix))
+            ensure_loaded(self._client, passages_name(prefix))
             rows = self._read_passages()
         except milvus_errors() as e:
             raise unavailable(uri, e) from e
@@ -94,7 +94,7 @@ def index_generation(uri: str, prefix: str = PREFIX) -> int:
     try:
         if not client.has_collection(meta_name(prefix)):
             return 0  # no index: opening the searcher says so
-        client.load_collection(meta_name(prefix))  # a no-op when loaded; a restarted server may have released it
+        ensure_loaded(client, meta_name(prefix))  # a restarted server may have released it
         rows = client.query(meta_name(prefix), filter=f'key == "{SETTINGS_KEY}"', output_fields=["value"])
     except milvus_errors() as e:
         raise unavailable(uri, e) from e

@@ -113,6 +113,13 @@ def create_collections(client, dim: int, passages_expected: int, prefix: str = P
     client.create_collection(meta_name(prefix), schema=m, index_params=meta_index)
 
 
+def ensure_loaded(client, collection: str) -> None:
+    """Load a collection unless it is loaded already: a cluster's collection keeps the replica
+    number its administrator loaded it with (loading again with another number is refused)."""
+    if getattr(client.get_load_state(collection).get("state"), "name", "") != "Loaded":
+        client.load_collection(collection)
+
+
 def drop_collections(client, prefix: str = PREFIX) -> None:
     for name in (passages_name(prefix), meta_name(prefix)):
         if client.has_collection(name):
@@ -124,7 +131,7 @@ def read_meta(client, uri: str, prefix: str = PREFIX) -> tuple[dict, dict[str, D
     """(settings, document entries by name); IndexMissing when there is no index on the server."""
     if not (client.has_collection(meta_name(prefix)) and client.has_collection(passages_name(prefix))):
         raise IndexMissing(f"no plan-search index on the Milvus server at {uri}", BUILD_HINT.format(uri=uri))
-    client.load_collection(meta_name(prefix))
+    ensure_loaded(client, meta_name(prefix))
     values = {r["key"]: r["value"] for r in all_rows(client, meta_name(prefix), ["key", "value"])}
     if SETTINGS_KEY not in values:
         raise IndexMissing(f"the index on the Milvus server at {uri} was never completed", BUILD_HINT.format(uri=uri))
@@ -220,7 +227,7 @@ def plan_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progr
 def apply_update(client, prefix: str, update: Update, embedder: Embedder, progress) -> dict[str, DocumentEntry]:
     """Delete, then insert each plan and write its metadata row after its passages (an update
     that stops half-way redoes that plan next time)."""
-    client.load_collection(passages_name(prefix))
+    ensure_loaded(client, passages_name(prefix))
     for name in update.deleted:
         client.delete(passages_name(prefix), filter=f"doc == {json.dumps(name, ensure_ascii=False)}")
     if update.dropped:

@@ -121,3 +121,30 @@ def test_an_update_by_part_owns_only_its_plans(tmp_path):
     assert [d.name for d, _ in second.cut] == [f"north/{seed[1].name}"]
     assert set(second.deleted) == {"north/gone.txt", f"north/{seed[1].name}"}
     assert second.dropped == ("north/gone.txt",)
+
+
+class _State:
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Client:
+    """Just what ensure_loaded asks of a MilvusClient."""
+
+    def __init__(self, state: str):
+        self.state, self.loaded = state, []
+
+    def get_load_state(self, collection):
+        return {"state": _State(self.state)}
+
+    def load_collection(self, collection):
+        self.loaded.append(collection)
+
+
+@pytest.mark.parametrize("state, loads", [("Loaded", []), ("NotLoad", ["c"]), ("Loading", ["c"])])
+def test_a_loaded_collection_is_not_loaded_again(state, loads):
+    from indexer.index.milvus_store import ensure_loaded
+
+    client = _Client(state)
+    ensure_loaded(client, "c")
+    assert client.loaded == loads
