@@ -122,6 +122,9 @@ def run() -> int:
     except BrokenPipeError:  # output piped into head or a closed pager: stop quietly
         sys.stderr.close()
         return 0
+    except IndexProblem as e:  # the index became unusable mid-run (a Milvus server that went down)
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -63,6 +63,9 @@ def connect(uri: str, timeout: float = TIMEOUT):
         from pymilvus import MilvusClient
     except ImportError as e:
         raise MissingBackend("the Milvus backend needs pymilvus: pip install -r requirements-milvus.txt") from e
+    # pymilvus logs every failed call with its traceback on stderr (and warns on each iterator that
+    # milvus-lite gives no MVCC timestamp); the MilvusUnavailable raised here says it in one line
+    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, timeout=timeout, grpc_options=GRPC_OPTIONS)
     except Exception as e:  # pymilvus raises MilvusException or grpc errors
@@ -141,8 +144,6 @@ def read_meta(client, uri: str, prefix: str = PREFIX) -> tuple[dict, dict[str, D
 
 def all_rows(client, collection: str, fields: list[str], batch: int = 1000) -> list[dict]:
     """Every row of a collection (a plain query stops at the server's result limit)."""
-    # milvus-lite gives no MVCC timestamp; pymilvus then warns on every iterator and uses its own
-    logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
     it = client.query_iterator(collection, batch_size=batch, filter="", output_fields=fields)
     rows: list[dict] = []
     try:

@@ -148,3 +148,15 @@ def test_a_loaded_collection_is_not_loaded_again(state, loads):
     client = _Client(state)
     ensure_loaded(client, "c")
     assert client.loaded == loads
+
+
+def test_a_server_lost_mid_run_ends_the_cli_with_one_line(monkeypatch, capsys):
+    import search.__main__ as cli
+    from indexer.index.milvus_store import MilvusUnavailable
+
+    def lost(argv=None):
+        raise MilvusUnavailable("cannot use the Milvus server at http://h:1 (gone)", "start it")
+
+    monkeypatch.setattr(cli, "main", lost)
+    assert cli.run() == 2
+    assert capsys.readouterr().err == "error: cannot use the Milvus server at http://h:1 (gone); run: start it\n"
