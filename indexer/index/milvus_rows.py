@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from indexer.models import Passage, PlanMetadata
-from indexer.text import folded_tokens, word_tokens
+from indexer.index.lexical import FIELDS as LEXICAL_FIELDS  # the same two fields as the index folder
 
 ESCAPE = "z"
 _PLAIN_ASCII = frozenset("abcdefghijklmnopqrstuvwxy0123456789")
@@ -22,9 +22,6 @@ TEXT_LIMIT = 65_535      # bytes of a Milvus VARCHAR field
 NO_YEAR = 0              # the year field of a plan whose year is unknown
 DOC_KEY = "doc:"         # metadata rows: "settings" and one "doc:<corpus file name>" per plan
 SETTINGS_KEY = "settings"
-
-# field name -> the text pipeline's tokenizer for it (the same two fields as the index folder)
-LEXICAL_FIELDS = {"words": word_tokens, "folded": folded_tokens}
 
 
 def _plain(c: str) -> bool:
@@ -77,7 +74,7 @@ class PassageRow:
 
 
 def passage_row(passage: Passage, plan: PlanMetadata) -> PassageRow:
-    fields = {name: field_text(tokenize(passage.text)) for name, tokenize in LEXICAL_FIELDS.items()}
+    fields = {name: field_text(tokenize(passage.body)) for name, tokenize in LEXICAL_FIELDS.items()}
     record = json.dumps(passage.to_dict(), ensure_ascii=False)
     for name, text in dict(fields, record=record).items():
         if len(text.encode("utf-8")) > TEXT_LIMIT:
