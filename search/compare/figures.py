@@ -229,7 +229,7 @@ def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), cit
         seg = carried + text[s:e]
         raw = _raw_figures(seg)
         if not raw:
-            # "tỷ lệ lao động qua đào tạo có bằng cấp, chứng chỉ đạt 35%": the measure goes on
+            # "tỷ lệ ... có bằng cấp, chứng chỉ đạt X%": the measure goes on
             # past the comma; a clause that states nothing is kept for the next one
             carried = seg + ", " if text[e:e + 2] == ", " and len(seg) < _CARRY_MAX else ""
             continue
