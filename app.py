@@ -1,8 +1,5 @@
-"""The search page: .venv/bin/python -m streamlit run app.py
-
-It only renders what search/ returns. Index and corpus folders come from PLANSEARCH_INDEX
-(default "index") and PLANSEARCH_CORPUS (default "corpus"). Markup is written only around text
-that went through html.escape or highlight_html (which escapes first)."""
+"""The search page (streamlit run app.py): widgets only, over what search/ returns. Folders from
+PLANSEARCH_INDEX / PLANSEARCH_CORPUS. Markup only around html.escape'd or highlighted text."""
 from __future__ import annotations
 
 import html
@@ -23,9 +20,11 @@ from search.engine import Searcher
 from search.page import state as page_state
 from search.page import texts
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
-from search.page.highlight import highlight_html
+from search.page.highlight import highlight_query
+from search.page import view
 from search.query import Filters
-from search.results import Hit, PlanGroup, SearchResult
+from search.query import QueryAnalysis
+from search.results import Hit, SearchResult
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
 CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
@@ -52,7 +51,9 @@ def ensure_index() -> None:
     with build_lock():
         if index_is_current(INDEX_DIR, CORPUS_DIR):
             return
-        bar = st.progress(0.0, text=texts.BUILDING)
+        size = sum(f.stat().st_size for f in CORPUS_DIR.iterdir() if f.is_file())
+        st.text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
+        bar = st.progress(0.0, text=f"{texts.BUILDING} ({view.build_estimate(size)})")
 
         def report(done: float, text: str) -> None:
             bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
@@ -84,9 +85,10 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
         return
     state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
     f = state.filters
-    st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
-                            year=list(f.years), plan=list(f.plans), k=state.k, mode=state.mode,
-                            _from_url=True)
+    draft = state.query if state.mode == page_state.MODE_SIMILAR else ""   # the draft travels as q
+    st.session_state.update(q="" if draft else state.query, draft=draft, province=list(f.provinces),
+                            level=list(f.levels), year=list(f.years), plan=list(f.plans), k=state.k,
+                            mode=state.mode, _from_url=True)
 
 
 def sync_url(state: page_state.PageState) -> None:
@@ -120,7 +122,7 @@ def use_example(text: str) -> None:
 def search_box() -> str:
     with st.form("search", border=False, enter_to_submit=True):
         left, right = st.columns([6, 1], vertical_alignment="bottom")
-        query = left.text_input("Nội dung cần tìm", key="q", placeholder="Ví dụ: nhà ở xã hội")
+        query = left.text_input(texts.QUERY_LABEL, key="q", placeholder="Ví dụ: nhà ở xã hội")
         right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
     chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
     chips.caption("Thử:")
@@ -131,57 +133,57 @@ def search_box() -> str:
 
 # -- results -------------------------------------------------------------------------------
 def html_block(escaped: str, style: str) -> None:
-    """Render text that is already escaped (html.escape or highlight_html) in a styled block.
-    Line breaks become <br> so the block stays one HTML block (no markdown inside)."""
+    """Already escaped text in a styled block; line breaks become <br> (one HTML block)."""
     st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
 
 
-def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None:
+def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, rank: int | None = None) -> None:
     crumb = " › ".join(hit.passage.section) or "Phần mở đầu"
-    prefix = f"#{rank} · " if rank else ""
-    html_block(html.escape(prefix + crumb), texts.CRUMB_STYLE)
-    html_block(highlight_html(hit.passage.text, hit.matched_terms), texts.TEXT_STYLE)
+    html_block(html.escape((f"#{rank} · " if rank else "") + crumb), texts.CRUMB_STYLE)
+    html_block(highlight_query(hit.passage.text, query), texts.TEXT_STYLE)
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
-    with st.expander("Xem các đoạn cùng mục"):
+    with st.popover(texts.COPY_LABEL):
+        st.code(view.copy_text(hit), language=None, wrap_lines=True)
+    with st.expander(texts.CONTEXT_LABEL):
         for p in searcher.section_passages(hit):
-            style = texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE
-            html_block(highlight_html(p.text, hit.matched_terms), style)
+            html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def plan_block(searcher: Searcher, group: PlanGroup) -> None:
-    with st.container(border=True):
-        html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
-        html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
-        if group.plan.title:
-            html_block(html.escape(group.plan.title[:300]), texts.CRUMB_STYLE)
-        if not group.hits:
-            st.caption(texts.NO_PASSAGE)
-        for n, hit in enumerate(group.hits):
-            if n:
-                st.divider()
-            passage_block(searcher, hit)
+def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
+    """One column per plan; row r holds each plan's r-th best passage."""
+    for col, group in zip(st.columns(len(groups := result.groups)), groups):
+        with col:
+            html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
+            html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
+            if not group.hits:
+                st.caption(texts.NO_PASSAGE)
+    for row in view.grid_rows(groups):
+        for col, hit in zip(st.columns(len(groups), border=True), row):
+            with col:
+                if hit is not None:
+                    passage_block(searcher, hit, result.query)
 
 
 def show_result(searcher: Searcher, result: SearchResult) -> None:
-    relevant = sum(1 for g in result.groups if g.hits)
     top, button = st.columns([4, 1], vertical_alignment="center")
-    top.caption(f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
-                f"· {result.seconds:.2f} giây")
+    top.caption(view.result_caption(result))
     button.download_button("Tải kết quả (CSV)", results_csv(result), file_name=CSV_FILE_NAME,
                            mime=CSV_MIME, on_click="ignore", key="download", width="stretch")
     if result.weak:
         st.warning(texts.WEAK)
     by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
     with by_plan:
-        for group in result.groups:
-            plan_block(searcher, group)
+        plans_side_by_side(searcher, result)
+    answers, others = view.split_ranked(result.hits)
     with ranked:
-        for rank, hit in enumerate(result.hits, 1):
+        for rank, hit in enumerate(answers + others, 1):
+            if rank == len(answers) + 1 and answers:
+                st.caption(texts.OTHERS)
             with st.container(border=True):
                 html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
-                passage_block(searcher, hit, rank)
+                passage_block(searcher, hit, result.query, rank)
 
 
 # -- figures: one table across the plans ---------------------------------------------------
@@ -196,20 +198,21 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
     with_figures = sum(1 for r in rows if r.figures)
     top, button = st.columns([4, 1], vertical_alignment="center")
     top.caption(f"{with_figures}/{len(rows)} kế hoạch có số liệu")
-    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows),
-                           file_name=texts.FIGURES_CSV_NAME, mime=CSV_MIME, on_click="ignore",
-                           key="download_figures", width="stretch")
+    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows), file_name=texts.FIGURES_CSV_NAME,
+                           mime=CSV_MIME, on_click="ignore", key="download_figures", width="stretch")
     if not with_figures:
         st.info(texts.NO_FIGURES)
-    if table:
-        st.dataframe(table, hide_index=True, width="stretch")
+    left, right = st.columns([3, 1]) if (bars := view.chart_bars(rows)) else (st.container(), None)
+    left.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
+    if right is not None:
+        right.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
+                        x="Kế hoạch", y="Số liệu", horizontal=True, height=320)
 
 
 # -- similar wording: a pasted paragraph against each plan ----------------------------------
 def draft_box() -> str:
     with st.form("similar", border=False):
-        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160,
-                             max_chars=page_state.MAX_QUERY_CHARS * 5,
+        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160, max_chars=page_state.MAX_QUERY_CHARS * 5,
                              placeholder="Dán đoạn văn của bản thảo vào đây")
         st.form_submit_button(texts.SIMILAR_BUTTON, type="primary")
     return draft
@@ -219,7 +222,7 @@ def show_similar(result: SimilarResult) -> None:
     st.markdown(texts.DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
     if result.weak:
         st.warning(texts.WEAK)
-    for plan in result.plans:
+    for plan in view.by_overlap(result.plans):
         with st.container(border=True):
             html_block(html.escape(plan.label), texts.TITLE_STYLE)
             if not plan.passages:
@@ -236,8 +239,8 @@ def show_similar(result: SimilarResult) -> None:
 
 def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
     draft = draft_box()
-    if not draft.strip():
-        st.info(texts.SIMILAR_HINT)
+    if not draft.strip() or view.draft_too_short(draft):
+        st.info(texts.SIMILAR_SHORT if draft.strip() else texts.SIMILAR_HINT)
         return
     try:
         result = similar_passages(searcher, draft, filters=filters, k=k)
@@ -266,7 +269,7 @@ def main() -> None:
     mode = mode_selector()
     filters, k = sidebar(searcher.plans, choices)
     if mode == page_state.MODE_SIMILAR:
-        sync_url(page_state.PageState(st.session_state.get("q", ""), filters, k, mode))
+        sync_url(page_state.PageState(st.session_state.get("draft", ""), filters, k, mode))
         similar_mode(searcher, k, filters)
         return
     query = search_box()

@@ -20,6 +20,10 @@ MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_
 FIGURE_HEADERS = {"plan": "Kế hoạch", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
                   "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
 NO_FIGURE = "Không có số liệu"
+# Widths that keep every column on a 1400 px screen (st.column_config accepts plain dicts).
+FIGURE_COLUMNS = {"Kế hoạch": {"width": "medium"}, "Tỉnh/thành": {"width": "small"}, "Cấp": {"width": "small"},
+                  "Số liệu": {"width": "small"}, "Nội dung đo": {"width": "medium"},
+                  "Năm mục tiêu": {"width": "small"}, "Trích dẫn": {"width": "medium"}}
 
 
 @dataclass(frozen=True)

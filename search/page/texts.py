@@ -16,13 +16,20 @@ SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để t
 SIMILAR_LABEL = "Đoạn văn cần so sánh"
 SIMILAR_BUTTON = "Tìm câu chữ tương tự"
 NO_SIMILAR = "Không có đoạn tương tự"
+SIMILAR_SHORT = ("Đoạn văn quá ngắn để so sánh câu chữ (cần ít nhất 8 từ). Để tìm theo từ khóa, "
+                 "hãy dùng chế độ “Tìm kiếm”.")
+COPY_LABEL = "Sao chép đoạn + trích dẫn"
+CONTEXT_LABEL = "Xem các đoạn cùng mục"
+OTHERS = "Các đoạn gần nhất dưới đây không khớp rõ với nội dung cần tìm."
 FIGURES_CSV_NAME = "so-lieu.csv"
 
 INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
                  "trong thư mục dự án rồi tải lại trang.")
 INDEX_FAILED = ("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
-BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, khoảng một phút)…"
+BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu)…"
+QUERY_LABEL = "Nội dung cần tìm"
+BUILD_WAIT = "Ô tìm kiếm sẽ dùng được khi chỉ mục xây dựng xong"
 LOADING = "Đang tải mô hình và chỉ mục…"
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"

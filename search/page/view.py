@@ -1,0 +1,72 @@
+"""What the search page shows, decided without Streamlit (pure, unit-tested): the counts line,
+the side-by-side grid of plans, the text a copy button copies, the order of the similar-wording
+plans, the figures chart."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from search.compare.figure_table import FigureRow
+from search.compare.similar import SimilarPlan
+from search.results import Hit, PlanGroup, SearchResult
+
+MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that has its few words
+
+
+def result_caption(result: SearchResult) -> str:
+    """ "10 đoạn · 2/5 kế hoạch có đoạn liên quan · 0.12 giây": counts that agree with the tabs."""
+    relevant = len(result.relevant_groups)
+    return (f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
+            f"· {result.seconds:.2f} giây")
+
+
+def split_ranked(hits: Sequence[Hit]) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
+    """The ranked list cut in two: passages that answer the query, then the closest others."""
+    return tuple(h for h in hits if h.answers), tuple(h for h in hits if not h.answers)
+
+
+def grid_rows(groups: Sequence[PlanGroup]) -> list[tuple[Hit | None, ...]]:
+    """The plans side by side: row r holds each plan's r-th best passage (None where it has
+    fewer), so that the plans' closest passages on the topic face each other."""
+    depth = max((len(g.hits) for g in groups), default=0)
+    return [tuple(g.hits[r] if r < len(g.hits) else None for g in groups) for r in range(depth)]
+
+
+def copy_text(hit: Hit) -> str:
+    """What "sao chép" copies: the passage as written, then its citation."""
+    return f"{hit.passage.text.strip()}\n({hit.passage.citation})"
+
+
+def draft_too_short(draft: str) -> bool:
+    return 0 < len(draft.split()) < MIN_DRAFT_WORDS
+
+
+def by_overlap(plans: Sequence[SimilarPlan]) -> list[SimilarPlan]:
+    """Plans with the most shared wording first (their best passage's share of the draft)."""
+    return sorted(plans, key=lambda p: -max((sp.shared_ratio for sp in p.passages), default=-1.0))
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    plan: str
+    value: float
+    label: str      # the figure as written ("trên 95%")
+
+
+def chart_bars(rows: Sequence[FigureRow]) -> tuple[ChartBar, ...]:
+    """The first figure of each plan, when those figures share one unit (a chart of 95% beside
+    3.700 căn hộ would mislead); empty otherwise."""
+    firsts = [(r.label, r.figures[0].figure) for r in rows if r.figures and r.figures[0].figure.number is not None]
+    if len(firsts) < 2 or len({f.unit for _, f in firsts}) != 1:
+        return ()
+    return tuple(ChartBar(label, f.number, f.value_text) for label, f in firsts)
+
+
+# The bench's full build: 193 kB of plans in 60 s on 2 cores (almost all of it embedding).
+BUILD_BYTES_PER_SECOND = 3200
+
+
+def build_estimate(corpus_bytes: int) -> str:
+    """ "khoảng 2 phút": how long a first build of corpus_bytes of plans takes on 2 cores."""
+    seconds = max(10, corpus_bytes / BUILD_BYTES_PER_SECOND)
+    return f"khoảng {round(seconds)} giây" if seconds < 90 else f"khoảng {round(seconds / 60)} phút"
