@@ -15,15 +15,13 @@ from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
 from search.compare.figure_table import figure_table
-from search.compare.similar import SimilarResult, diff_html, similar_passages
+from search.compare.similar import SimilarResult, diff_sides, similar_passages
 from search.engine import Searcher
-from search.page import state as page_state
-from search.page import texts
+from search.page import state as page_state, texts, view
+from search.page.document import document_view, tree_html
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
 from search.page.highlight import highlight_query
-from search.page import view
-from search.query import Filters
-from search.query import QueryAnalysis
+from search.query import Filters, QueryAnalysis
 from search.results import Hit, SearchResult
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
@@ -31,16 +29,13 @@ CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
 LOG = logging.getLogger("plansearch.app")
 
 
-# -- loading (once per server) -------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def build_lock() -> threading.Lock:
-    """One build at a time, whichever sessions ask."""
+def build_lock() -> threading.Lock:   # one build at a time, whichever sessions ask
     return threading.Lock()
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
-def load_searcher(index_dir: str, version: str) -> Searcher:
-    """Model and index, loaded once per server for each index folder and version."""
+def load_searcher(index_dir: str, version: str) -> Searcher:   # once per server and index version
     return Searcher(index_dir)
 
 
@@ -55,7 +50,7 @@ def ensure_index() -> None:
         st.text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
         bar = st.progress(0.0, text=f"{texts.BUILDING} ({view.build_estimate(size)})")
 
-        def report(done: float, text: str) -> None:
+        def report(done: float, text: str) -> None:  # the bar build_index's progress draws
             bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
 
         build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
@@ -78,7 +73,6 @@ def open_searcher() -> Searcher | None:
     return None
 
 
-# -- page state and inputs ---------------------------------------------------------------
 def init_from_url(choices: page_state.FilterChoices) -> None:
     """First run of a session: the URL (a shared link, a reload) fills the widgets."""
     if st.session_state.get("_from_url"):
@@ -101,11 +95,11 @@ def sync_url(state: page_state.PageState) -> None:
 def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
     with st.sidebar:
         st.header("Bộ lọc")
-        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", placeholder="Tất cả")
-        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", placeholder="Tất cả")
-        years = st.multiselect("Năm", choices.years, key="year", placeholder="Tất cả")
-        docs = st.multiselect("Kế hoạch", choices.plans, key="plan", placeholder="Tất cả",
-                              format_func=lambda doc: plan_label(plans[doc]))
+        every = dict(placeholder="Tất cả", select_all=False)   # Streamlit's "Select all" is English
+        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", **every)
+        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", **every)
+        years = st.multiselect("Năm", choices.years, key="year", **every)
+        docs = st.multiselect("Kế hoạch", choices.plans, key="plan", format_func=lambda doc: plan_label(plans[doc]), **every)
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years)), k
 
@@ -131,28 +125,53 @@ def search_box() -> str:
     return query
 
 
-# -- results -------------------------------------------------------------------------------
-def html_block(escaped: str, style: str) -> None:
+def guarded(what: str, call, *args, **kwargs):
+    """call(...), or None after a log line and a short message (never a traceback on the page)."""
+    try:
+        return call(*args, **kwargs)
+    except Exception:
+        LOG.exception("%s failed", what)
+        st.error(texts.SEARCH_FAILED)
+        return None
+
+
+def html_block(escaped: str, style: str, where=st) -> None:
     """Already escaped text in a styled block; line breaks become <br> (one HTML block)."""
-    st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+    where.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
 
 
-def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, rank: int | None = None) -> None:
-    crumb = " › ".join(hit.passage.section) or "Phần mở đầu"
-    html_block(html.escape((f"#{rank} · " if rank else "") + crumb), texts.CRUMB_STYLE)
+@st.dialog(texts.DOCUMENT_TITLE, width="large")
+def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
+    """The whole plan, opened at the hit's top-level section, beside its section tree."""
+    doc = document_view(searcher.document_passages(hit.passage.doc), hit.passage)
+    html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
+    tree, body = st.columns([1, 2])
+    tree.markdown(tree_html(doc.tree), unsafe_allow_html=True)   # tree_html escapes every heading
+    with body:
+        if doc.before:
+            with st.expander(texts.BEFORE_LABEL):
+                for p in doc.before:
+                    html_block(highlight_query(p.text, query), texts.CONTEXT_STYLE)
+        for p in doc.around:
+            html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == doc.hit else texts.CONTEXT_STYLE)
+
+
+def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
+    html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
     html_block(highlight_query(hit.passage.text, query), texts.TEXT_STYLE)
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
-    with st.popover(texts.COPY_LABEL):
-        st.code(view.copy_text(hit), language=None, wrap_lines=True)
+    copy, whole = st.columns(2)
+    copy.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL), unsafe_allow_html=True)  # escaped
+    if whole.button(texts.DOCUMENT_LABEL, key=f"doc_{where}_{hit.id}"):
+        document_dialog(searcher, hit, query)
     with st.expander(texts.CONTEXT_LABEL):
         for p in searcher.section_passages(hit):
             html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
-    """One column per plan; row r holds each plan's r-th best passage."""
+def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:   # row r: each plan's r-th best
     for col, group in zip(st.columns(len(groups := result.groups)), groups):
         with col:
             html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
@@ -161,9 +180,9 @@ def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
                 st.caption(texts.NO_PASSAGE)
     for row in view.grid_rows(groups):
         for col, hit in zip(st.columns(len(groups), border=True), row):
-            with col:
-                if hit is not None:
-                    passage_block(searcher, hit, result.query)
+            if hit is not None:
+                with col:
+                    passage_block(searcher, hit, result.query, "plan")
 
 
 def show_result(searcher: Searcher, result: SearchResult) -> None:
@@ -183,16 +202,11 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
                 st.caption(texts.OTHERS)
             with st.container(border=True):
                 html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
-                passage_block(searcher, hit, result.query, rank)
+                passage_block(searcher, hit, result.query, "rank", rank)
 
 
-# -- figures: one table across the plans ---------------------------------------------------
 def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> None:
-    try:
-        rows = figure_table(searcher, query, k=k, filters=filters)
-    except Exception:
-        LOG.exception("figure table failed for %r", query)
-        st.error(texts.SEARCH_FAILED)
+    if (rows := guarded("figure table", figure_table, searcher, query, k=k, filters=filters)) is None:
         return
     table = page_state.figure_display_rows(rows)
     with_figures = sum(1 for r in rows if r.figures)
@@ -209,7 +223,6 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
                         x="Kế hoạch", y="Số liệu", horizontal=True, height=320)
 
 
-# -- similar wording: a pasted paragraph against each plan ----------------------------------
 def draft_box() -> str:
     with st.form("similar", border=False):
         draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160, max_chars=page_state.MAX_QUERY_CHARS * 5,
@@ -227,12 +240,10 @@ def show_similar(result: SimilarResult) -> None:
             html_block(html.escape(plan.label), texts.TITLE_STYLE)
             if not plan.passages:
                 st.caption(texts.NO_SIMILAR)
-            for n, sp in enumerate(plan.passages):
-                if n:
-                    st.divider()
-                crumb = " › ".join(sp.hit.passage.section) or "Phần mở đầu"
-                html_block(html.escape(crumb), texts.CRUMB_STYLE)
-                html_block(diff_html(sp.diff), texts.TEXT_STYLE)     # diff_html escapes every word
+            for sp in plan.passages:
+                html_block(html.escape(view.crumb(sp.hit.passage)), texts.CRUMB_STYLE)
+                for col, escaped in zip(st.columns(2), diff_sides(sp.diff)):   # diff_sides escapes every word
+                    html_block(escaped, texts.TEXT_STYLE, col)
                 st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
                 st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
 
@@ -242,22 +253,17 @@ def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
     if not draft.strip() or view.draft_too_short(draft):
         st.info(texts.SIMILAR_SHORT if draft.strip() else texts.SIMILAR_HINT)
         return
-    try:
-        result = similar_passages(searcher, draft, filters=filters, k=k)
-    except Exception:
-        LOG.exception("similar passages failed")
-        st.error(texts.SEARCH_FAILED)
-        return
-    if result.message:
+    result = guarded("similar passages", similar_passages, searcher, draft, filters=filters, k=k)
+    if result is not None and result.message:
         st.info(result.message)
-        return
-    show_similar(result)
+    elif result is not None:
+        show_similar(result)
 
 
-# -- the page ------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
-    st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # a constant, no data in it
+    st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # constants, no data in them
+    st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
     st.title("Tra cứu kế hoạch chính sách xã hội")
     searcher = open_searcher()
     if searcher is None:
@@ -280,16 +286,11 @@ def main() -> None:
     if mode == page_state.MODE_FIGURES:
         show_figures(searcher, query, k, filters)
         return
-    try:
-        result = searcher.search(query, k=k, filters=filters)
-    except Exception:
-        LOG.exception("search failed for %r", query)
-        st.error(texts.SEARCH_FAILED)
-        return
-    if result.message:
+    result = guarded("search", searcher.search, query, k=k, filters=filters)
+    if result is not None and result.message:
         st.info(result.message)
-        return
-    show_result(searcher, result)
+    elif result is not None:
+        show_result(searcher, result)
 
 
 try:

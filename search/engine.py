@@ -95,6 +95,10 @@ class Searcher:
         p = hit.passage
         return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))
 
+    def document_passages(self, doc: str) -> tuple[Passage, ...]:
+        """Every passage of one plan (or law), in document order (the page's document view)."""
+        return tuple(sorted((p for p in self.passages if p.doc == doc), key=lambda p: p.char_start))
+
     def similarity(self, query: str, texts: list[str]) -> list[float]:
         """Cosine of the query to each text, embedded as passages (the figures' measures)."""
         with self._lock:

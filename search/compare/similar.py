@@ -107,6 +107,16 @@ def diff_html(diff: tuple[DiffSegment, ...]) -> str:
     return " ".join(parts)
 
 
+def diff_sides(diff: tuple[DiffSegment, ...]) -> tuple[str, str]:
+    """The diff as two escaped HTML texts to read side by side: the draft with its own words in
+    <del>, the plan's passage with its own words in <ins>; shared wording plain in both."""
+    draft = [f"<del>{html.escape(s.text)}</del>" if s.op == DELETE else html.escape(s.text)
+             for s in diff if s.op != INSERT]
+    plan = [f"<ins>{html.escape(s.text)}</ins>" if s.op == INSERT else html.escape(s.text)
+            for s in diff if s.op != DELETE]
+    return " ".join(draft), " ".join(plan)
+
+
 def similar_passages(searcher, draft: str, per_plan: int = 3, filters: Filters = Filters(),
                      k: int = 10) -> SimilarResult:
     """For each plan (in the engine's order), the passages closest to the pasted draft, each

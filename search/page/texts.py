@@ -20,6 +20,10 @@ SIMILAR_SHORT = ("Đoạn văn quá ngắn để so sánh câu chữ (cần ít 
                  "hãy dùng chế độ “Tìm kiếm”.")
 COPY_LABEL = "Sao chép đoạn + trích dẫn"
 CONTEXT_LABEL = "Xem các đoạn cùng mục"
+COPIED = "Đã sao chép"
+DOCUMENT_LABEL = "Xem toàn văn"
+DOCUMENT_TITLE = "Toàn văn"
+BEFORE_LABEL = "Các phần phía trước"
 OTHERS = "Các đoạn gần nhất dưới đây không khớp rõ với nội dung cần tìm."
 FIGURES_CSV_NAME = "so-lieu.csv"
 
@@ -41,6 +45,14 @@ TITLE_STYLE = "font-size:1.1rem;font-weight:600"
 # ins/del: the word diff of the similar-wording mode (diff_html escapes all text it wraps).
 PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             "ins{background:#d3f5d3;text-decoration:none;padding:0 2px}"
-            "del{background:#fbd3d3;padding:0 2px}</style>")
-DIFF_LEGEND = ("Chú thích: <ins>chỉ có trong kế hoạch</ins> · <del>chỉ có trong bản thảo</del> · "
-               "chữ thường: giống nhau")
+            "del{background:#fbd3d3;padding:0 2px}"
+            ".copy-btn{border:1px solid #ccc;border-radius:0.4rem;background:#fff;padding:0.25rem 0.7rem;"
+            "cursor:pointer;font-size:0.85rem}.copy-btn:hover{border-color:#f0b400}"
+            "[data-testid='stCodeCopyButton']{display:none}</style>")
+# One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
+COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
+               "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"
+               "navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent='" + COPIED + "';"
+               "setTimeout(()=>{b.textContent=label},1500)})},true)}</script>")
+DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: kế hoạch, "
+               "<ins>chỉ có trong kế hoạch</ins> · chữ thường: giống nhau")

@@ -3,6 +3,7 @@ the side-by-side grid of plans, the text a copy button copies, the order of the 
 plans, the figures chart."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -70,3 +71,15 @@ def build_estimate(corpus_bytes: int) -> str:
     """ "khoảng 2 phút": how long a first build of corpus_bytes of plans takes on 2 cores."""
     seconds = max(10, corpus_bytes / BUILD_BYTES_PER_SECOND)
     return f"khoảng {round(seconds)} giây" if seconds < 90 else f"khoảng {round(seconds / 60)} phút"
+
+
+def crumb(passage) -> str:
+    """The passage's heading path, or where it stands when it has none."""
+    return " › ".join(passage.section) or "Phần mở đầu"
+
+
+def copy_button(text: str, label: str) -> str:
+    """A button that copies text (the page's one copy script handles the click); all escaped."""
+    value = html.escape(text, quote=True).replace("\n", "&#10;")   # a blank line would end the HTML block
+    return f'<button class="copy-btn" type="button" data-copy="{value}">{html.escape(label)}</button>'
+
