@@ -203,14 +203,14 @@ class Searcher:
                   sims: dict[int, float]) -> list[tuple[int, float]]:
         """The passages that answer the query, best first (a plan is relevant when it has one):
         for a document number, those citing it, and only those; else those keeping the query
-        as a phrase (all of a short one, half of a long one) or holding all its words, when
-        any passage does; else (a descriptive, paraphrased or English question) those whose
-        vector stands out from the crowd (DENSE_MARGIN)."""
+        as a phrase (all of a short one, half of a long one), when any passage does; else those
+        holding all its words (as whole words), when any does; else (a descriptive, paraphrased
+        or English question) those whose vector stands out from the crowd (DENSE_MARGIN)."""
         if analysis.doc_numbers:
             return [x for x in fused if x[0] in exact]
-        keep = self._lexical_answers(rankings, analysis)
-        if keep:
-            return [x for x in fused if x[0] in keep]
+        phrased, worded = self._lexical_answers(rankings, analysis)
+        if phrased or worded:   # the phrase where some passage keeps it, else all its words
+            return [x for x in fused if x[0] in (phrased or worded)]
         if not sims:
             return []
         best = max(sims.values())
@@ -218,15 +218,18 @@ class Searcher:
             return []
         return [x for x in fused if sims.get(x[0], 0.0) >= best - DENSE_SPREAD]
 
-    def _lexical_answers(self, rankings, analysis: QueryAnalysis) -> set[int]:
+    def _lexical_answers(self, rankings, analysis: QueryAnalysis) -> tuple[set[int], set[int]]:
+        """(passages keeping the query as a phrase, passages holding all its words)."""
         if analysis.kind == "english":
-            return set()
+            return set(), set()
         phrased = rankings.get("phrase", [])
         wanted = ngrams(folded_syllables(analysis.text))
         need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
         keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].text) >= need}
+        if keep:
+            return keep, set()
         pool = dict.fromkeys(phrased + rankings.get("words", [])[:COVER_POOL] + rankings.get("folded", [])[:COVER_POOL])
-        return keep | {i for i in pool if covers_query(self.passages[i].text, analysis)}
+        return keep, {i for i in pool if covers_query(self.passages[i].text, analysis)}
 
     def _groups(self, relevant, hit, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
         by_doc: dict[str, list[Hit]] = {}
