@@ -73,6 +73,14 @@ def relevance(figure: Figure, query_tokens: frozenset[str], folded: bool = False
     return len(query_tokens & mine) / len(query_tokens)
 
 
+def precision(figure: Figure, query_tokens: frozenset[str], folded: bool = False) -> float:
+    """Share of the measure's topic tokens the query asked for: among measures that cover the
+    query alike, the one saying least besides it is the indicator itself ("bình quân toàn tỉnh"
+    before "bình quân tại nông thôn")."""
+    mine = (folded_topic_tokens if folded else topic_tokens)(figure.measure)
+    return len(query_tokens & mine) / len(mine) if mine else 0.0
+
+
 def english_pivot(searcher, query: str, figures: list[Figure]) -> str:
     """For a query the corpus' words do not cover (English): the measure, among the figures read,
     whose vector is closest to the query's. Its Vietnamese words then stand for the query (the
@@ -116,14 +124,18 @@ def figures_for(result: SearchResult, query: str | None = None, searcher=None,
     if kind == "english":
         q_tokens = topic_tokens(english_pivot(searcher, query, [f for _, f in found]))
     seen: dict[str, dict[tuple, ScoredFigure]] = {g.doc: {} for g in result.groups}
+    exact: dict[tuple, float] = {}
     for doc, fig in found:
         score = relevance(fig, q_tokens, kind == "noaccent")
         key = (fig.passage_id, fig.value_text, fig.measure)
         if score >= min_relevance and key not in seen[doc]:
             seen[doc][key] = ScoredFigure(fig, round(score, 4))
+            exact[key] = precision(fig, q_tokens, kind == "noaccent")
     rows = []
     for group in result.groups:
-        best = sorted(seen[group.doc].values(), key=lambda s: (-s.relevance, s.figure.passage_id, s.figure.clause))
+        best = sorted(seen[group.doc].values(), key=lambda s: (
+            -s.relevance, -exact[(s.figure.passage_id, s.figure.value_text, s.figure.measure)],
+            s.figure.passage_id, s.figure.clause))
         label = _plan_label(group.plan) if group.plan else group.doc
         rows.append(FigureRow(group.doc, group.plan, label, tuple(best[:per_plan])))
     return tuple(rows)
