@@ -158,7 +158,7 @@ def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
 
 def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
     html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
-    html_block(highlight_query(hit.passage.text, query), texts.TEXT_STYLE)
+    html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "plan" else texts.TEXT_STYLE)
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
@@ -216,11 +216,10 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
                            mime=CSV_MIME, on_click="ignore", key="download_figures", width="stretch")
     if not with_figures:
         st.info(texts.NO_FIGURES)
-    left, right = st.columns([3, 1]) if (bars := view.chart_bars(rows)) else (st.container(), None)
-    left.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
-    if right is not None:
-        right.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
-                        x="Kế hoạch", y="Số liệu", horizontal=True, height=320)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
+    if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
+        st.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
+                     x="Kế hoạch", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
 
 
 def draft_box() -> str:
