@@ -47,7 +47,7 @@ def ensure_index() -> None:
         if index_is_current(INDEX_DIR, CORPUS_DIR):
             return
         size = sum(f.stat().st_size for f in CORPUS_DIR.iterdir() if f.is_file())
-        st.text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
+        (box := st.empty()).text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
         bar = st.progress(0.0, text=f"{texts.BUILDING} ({view.build_estimate(size)})")
 
         def report(done: float, text: str) -> None:  # the bar build_index's progress draws
@@ -56,6 +56,7 @@ def ensure_index() -> None:
         build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
                     progress=lambda items, desc: page_state.counted(items, desc, report))
         bar.empty()
+        box.empty()
 
 
 def open_searcher() -> Searcher | None:
