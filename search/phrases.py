@@ -104,6 +104,11 @@ def _passage_keys(text: str, folded: bool) -> tuple[tuple[int, int, str | None],
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def _passage_key_set(text: str, folded: bool) -> frozenset[str | None]:
+    return frozenset(key for _, _, key in _passage_keys(text, folded))
+
+
 def find_matches(text: str, terms: QueryTerms) -> tuple[Match, ...]:
     """Where the query's document numbers, whole words and phrases occur in text, in order. A
     run of passage syllables equal to consecutive query syllables counts when it begins and
@@ -170,6 +175,9 @@ def covers_query(text: str, analysis: QueryAnalysis) -> bool:
     """True when text holds every content word of the query (as whole words or phrases)."""
     terms = analysis_terms(analysis)
     if not terms.content:
+        return False
+    needed = {k for k, w in zip(terms.keys, terms.word_of) if w in terms.content}
+    if not needed <= _passage_key_set(text, terms.folded):   # cheap test first: most candidates fail it
         return False
     covered = set().union(*(m.words for m in find_matches(text, terms)))
     return terms.content <= covered
