@@ -15,10 +15,12 @@ MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that 
 
 
 def result_caption(result: SearchResult) -> str:
-    """ "10 đoạn · 2/5 kế hoạch có đoạn liên quan · 0.12 giây": counts that agree with the tabs."""
+    """ "10 đoạn (3 khớp) · 2/5 kế hoạch có đoạn liên quan · 0.12 giây": counts that agree with
+    the tabs (the ranked list shows the matching passages, then the closest others)."""
     relevant = len(result.relevant_groups)
-    return (f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
-            f"· {result.seconds:.2f} giây")
+    matching = sum(h.answers for h in result.hits)
+    shown = f"{len(result.hits)} đoạn" + (f" ({matching} khớp)" if matching < len(result.hits) else "")
+    return f"{shown} · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan · {result.seconds:.2f} giây"
 
 
 def split_ranked(hits: Sequence[Hit]) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:

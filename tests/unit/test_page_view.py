@@ -32,7 +32,8 @@ def result(groups, hits=()) -> SearchResult:
 def test_caption_counts_only_plans_with_an_answering_passage():
     groups = [PlanGroup("a.txt", PLAN, (hit(0, True),)), PlanGroup("b.txt", PLAN, ())]
     assert view.result_caption(result(groups, [hit(0, True), hit(1, False)])).startswith(
-        "2 đoạn · 1/2 kế hoạch có đoạn liên quan")
+        "2 đoạn (1 khớp) · 1/2 kế hoạch có đoạn liên quan")
+    assert view.result_caption(result(groups, [hit(0, True)])).startswith("1 đoạn · 1/2 kế hoạch")
 
 
 def test_ranked_list_puts_answers_first():
