@@ -163,9 +163,8 @@ def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
-    copy, whole = st.columns(2)
-    copy.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL), unsafe_allow_html=True)  # escaped
-    if whole.button(texts.DOCUMENT_LABEL, key=f"doc_{where}_{hit.id}"):
+    st.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL), unsafe_allow_html=True)  # escaped
+    if st.button(texts.DOCUMENT_LABEL, key=f"doc_{where}_{hit.id}"):
         document_dialog(searcher, hit, query)
     with st.expander(texts.CONTEXT_LABEL):
         for p in searcher.section_passages(hit):
@@ -180,9 +179,9 @@ def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:   # ro
             if not group.hits:
                 st.caption(texts.NO_PASSAGE)
     for row in view.grid_rows(groups):
-        for col, hit in zip(st.columns(len(groups), border=True), row):
+        for col, hit in zip(st.columns(len(groups)), row):
             if hit is not None:
-                with col:
+                with col.container(border=True):
                     passage_block(searcher, hit, result.query, "plan")
 
 
@@ -235,7 +234,7 @@ def show_similar(result: SimilarResult) -> None:
     st.markdown(texts.DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
     if result.weak:
         st.warning(texts.WEAK)
-    for plan in view.by_overlap(result.plans):
+    for plan in result.plans:   # most shared wording first
         with st.container(border=True):
             html_block(html.escape(plan.label), texts.TITLE_STYLE)
             if not plan.passages:

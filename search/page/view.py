@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from search.compare.figure_table import FigureRow
-from search.compare.similar import SimilarPlan
 from search.results import Hit, PlanGroup, SearchResult
 
 MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that has its few words
@@ -42,11 +41,6 @@ def copy_text(hit: Hit) -> str:
 
 def draft_too_short(draft: str) -> bool:
     return 0 < len(draft.split()) < MIN_DRAFT_WORDS
-
-
-def by_overlap(plans: Sequence[SimilarPlan]) -> list[SimilarPlan]:
-    """Plans with the most shared wording first (their best passage's share of the draft)."""
-    return sorted(plans, key=lambda p: -max((sp.shared_ratio for sp in p.passages), default=-1.0))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import io
 from indexer.models import Passage, PlanMetadata
 from search.compare.figure_table import FigureRow, ScoredFigure
 from search.compare.figures import Figure
-from search.compare.similar import SimilarPassage, SimilarPlan, diff_sides, word_diff
+from search.compare.similar import SimilarPassage, SimilarPlan, by_overlap, diff_sides, word_diff
 from search.page import view
 from search.page.document import document_view, section_tree, tree_html
 from search.page.export import figures_csv
@@ -59,7 +59,7 @@ def test_short_drafts_and_overlap_order():
     assert view.draft_too_short("nhà ở") and not view.draft_too_short("") and not view.draft_too_short("một " * 8)
     def plan(name, *ratios):
         return SimilarPlan(name, PLAN, name, tuple(SimilarPassage(hit(0, True), (), r) for r in ratios))
-    ordered = view.by_overlap([plan("a", 0.40), plan("b"), plan("c", 0.43, 0.1)])
+    ordered = by_overlap([plan("a", 0.40), plan("b"), plan("c", 0.43, 0.1)])
     assert [p.doc for p in ordered] == ["c", "a", "b"]
 
 
