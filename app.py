@@ -163,7 +163,8 @@ def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
-    st.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL), unsafe_allow_html=True)  # escaped
+    st.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL)   # both escaped
+                + view.copy_button(hit.passage.citation, texts.COPY_CITATION_LABEL), unsafe_allow_html=True)
     if st.button(texts.DOCUMENT_LABEL, key=f"doc_{where}_{hit.id}"):
         document_dialog(searcher, hit, query)
     with st.expander(texts.CONTEXT_LABEL):

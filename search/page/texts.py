@@ -19,6 +19,7 @@ NO_SIMILAR = "Không có đoạn tương tự"
 SIMILAR_SHORT = ("Đoạn văn quá ngắn để so sánh câu chữ (cần ít nhất 8 từ). Để tìm theo từ khóa, "
                  "hãy dùng chế độ “Tìm kiếm”.")
 COPY_LABEL = "Sao chép đoạn + trích dẫn"
+COPY_CITATION_LABEL = "Sao chép trích dẫn"
 CONTEXT_LABEL = "Xem các đoạn cùng mục"
 COPIED = "Đã sao chép"
 DOCUMENT_LABEL = "Xem toàn văn"
@@ -49,7 +50,9 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             "del{background:#fbd3d3;padding:0 2px}"
             ".copy-btn{border:1px solid #ccc;border-radius:0.4rem;background:#fff;padding:0.25rem 0.7rem;"
             "cursor:pointer;font-size:0.85rem}.copy-btn:hover{border-color:#f0b400}"
-            "[data-testid='stCodeCopyButton']{display:none}</style>")
+            ".copy-btn+.copy-btn{margin-left:0.4rem}"
+            # the code blocks' own copy button says "Copy to clipboard": the .copy-btn buttons replace it
+            "[data-testid='stCode'] [data-testid='stBaseButton-elementToolbar']{display:none}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
                "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"

@@ -173,7 +173,13 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
             main.get_by_text("Đã sao chép").first.wait_for(timeout=10_000)
             copied = page.evaluate("navigator.clipboard.readText()")
             assert copied == expected and "\n(Kế hoạch" in copied and len(copied) > 100
-            assert main.locator("[title='Copy to clipboard']:visible").count() == 0
+            assert main.locator("[aria-label='Copy to clipboard']").count() > 0           # Streamlit's, English,
+            assert main.locator("[aria-label='Copy to clipboard']:visible").count() == 0  # hidden
+            citation_button = main.locator(".copy-btn", has_text="Sao chép trích dẫn").first
+            citation = citation_button.get_attribute("data-copy")
+            citation_button.click()
+            page.wait_for_timeout(500)
+            assert page.evaluate("navigator.clipboard.readText()") == citation and citation.startswith("Kế hoạch")
             assert "Copy to clipboard" not in main.inner_text()
 
             # the filters' dropdown has no English "Select all"
