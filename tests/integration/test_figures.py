@@ -139,3 +139,9 @@ def test_the_first_figure_is_the_one_the_plan_states_for_the_indicator(searcher,
     for doc, stated in STATED[indicator].items():
         figures = [sf.figure.value_text for sf in rows[doc].figures]
         assert figures and figures[0] == stated, (doc, figures)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["chocolate cake recipe", "football world cup results", "weather forecast tomorrow"])
+def test_an_unrelated_english_question_gets_no_figures(searcher, query):
+    assert not any(row.figures for row in figure_table(searcher, query))
