@@ -126,8 +126,7 @@ def search_box() -> str:
     return query
 
 
-def guarded(what: str, call, *args, **kwargs):
-    """call(...), or None after a log line and a short message (never a traceback on the page)."""
+def guarded(what: str, call, *args, **kwargs):   # None after a log line and a short message, never a traceback
     try:
         return call(*args, **kwargs)
     except Exception:
@@ -172,16 +171,17 @@ def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str
             html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:   # row r: each plan's r-th best
+def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
     for col, group in zip(st.columns(len(groups := result.groups)), groups):
         with col:
             html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
             html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
             if not group.hits:
                 st.caption(texts.NO_PASSAGE)
-    for row in view.grid_rows(groups):
-        for col, hit in zip(st.columns(len(groups)), row):
-            if hit is not None:
+    for row in view.grid_rows(groups):   # one row per part of the plans (targets, tasks, ...)
+        st.caption(row.topic)
+        for col, hits in zip(st.columns(len(groups)), row.cells):
+            for hit in hits:
                 with col.container(border=True):
                     passage_block(searcher, hit, result.query, "plan")
 

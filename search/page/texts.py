@@ -39,7 +39,7 @@ LOADING = "Đang tải mô hình và chỉ mục…"
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
 TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
-GRID_TEXT_STYLE = TEXT_STYLE + ";max-height:15rem;overflow-y:auto"   # a narrow column scrolls, rows stay short
+GRID_TEXT_STYLE = TEXT_STYLE + ";max-height:11rem;overflow-y:auto"   # a narrow column scrolls, rows stay short
 CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #ddd"
 CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
 TITLE_STYLE = "font-size:1.1rem;font-weight:600"

@@ -7,6 +7,7 @@ import html
 from dataclasses import dataclass
 from typing import Sequence
 
+from indexer.text import fold_accents, normalize_for_matching
 from search.compare.figure_table import FigureRow
 from search.results import Hit, PlanGroup, SearchResult
 
@@ -27,11 +28,35 @@ def split_ranked(hits: Sequence[Hit]) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]
     return tuple(h for h in hits if h.answers), tuple(h for h in hits if not h.answers)
 
 
-def grid_rows(groups: Sequence[PlanGroup]) -> list[tuple[Hit | None, ...]]:
-    """The plans side by side: row r holds each plan's r-th best passage (None where it has
-    fewer), so that the plans' closest passages on the topic face each other."""
-    depth = max((len(g.hits) for g in groups), default=0)
-    return [tuple(g.hits[r] if r < len(g.hits) else None for g in groups) for r in range(depth)]
+# The parts every plan has, whatever its numbering: the words of a top-level heading -> the row.
+_TOPICS = (("muc dich", "Mục đích, yêu cầu"), ("muc tieu", "Mục tiêu, chỉ tiêu"), ("chi tieu", "Mục tiêu, chỉ tiêu"),
+           ("nhiem vu", "Nhiệm vụ, giải pháp"), ("giai phap", "Nhiệm vụ, giải pháp"),
+           ("kinh phi", "Kinh phí"), ("to chuc thuc hien", "Tổ chức thực hiện"))
+OTHER_TOPIC = "Phần khác"
+
+
+def topic_of(passage) -> str:
+    """The part of a plan a passage belongs to, named alike across plans ("Mục tiêu, chỉ tiêu")."""
+    top = fold_accents(normalize_for_matching(passage.section[0])) if passage.section else ""
+    return next((label for needle, label in _TOPICS if needle in top), OTHER_TOPIC)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    topic: str
+    cells: tuple[tuple[Hit, ...], ...]   # one per plan, in the groups' order; empty where it has none
+
+
+def grid_rows(groups: Sequence[PlanGroup]) -> list[GridRow]:
+    """The plans side by side, aligned by part: a row per part of the plans (targets, tasks, ...)
+    holding each plan's passages from that part, so that like faces like; the part with the best
+    passage first."""
+    best: dict[str, float] = {}
+    for g in groups:
+        for h in g.hits:
+            best[topic_of(h.passage)] = max(best.get(topic_of(h.passage), h.score), h.score)
+    order = sorted(best, key=lambda t: -best[t])
+    return [GridRow(t, tuple(tuple(h for h in g.hits if topic_of(h.passage) == t) for g in groups)) for t in order]
 
 
 def copy_text(hit: Hit) -> str:

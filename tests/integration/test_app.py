@@ -86,9 +86,10 @@ def test_query_fills_both_views(index_dir, searcher):
     assert plan_titles(by_plan) == [plan_label(g.plan) for g in expected.groups]
     assert len(expected.groups) == 5 and all(g.hits for g in expected.groups)
     # side by side: row r holds each plan's r-th passage, one column per plan
-    assert [c.value for c in by_plan.code] == [h.passage.citation for row in view.grid_rows(expected.groups)
-                                               for h in row if h is not None]
-    assert len(by_plan.columns) >= 5 * (1 + len(view.grid_rows(expected.groups)))
+    rows = view.grid_rows(expected.groups)   # side by side, aligned by part of the plans
+    assert [c.value for c in by_plan.code] == [h.passage.citation for row in rows for cell in row.cells for h in cell]
+    assert len(by_plan.columns) == 5 * (1 + len(rows))
+    assert [r.topic for r in rows] == [c.value for c in by_plan.caption if c.value in {r.topic for r in rows}]
     # The ranked list: k passages, best first.
     assert [c.value for c in ranked.code] == [h.passage.citation for h in expected.hits]
     assert len(ranked.code) == 10

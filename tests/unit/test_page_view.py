@@ -41,11 +41,17 @@ def test_ranked_list_puts_answers_first():
     assert [h.id for h in answers] == [1] and [h.id for h in others] == [0, 2]
 
 
-def test_grid_rows_face_each_plans_rth_passage():
-    a = PlanGroup("a.txt", PLAN, (hit(0, True), hit(1, True)))
-    b = PlanGroup("b.txt", PLAN, (hit(2, True, "b.txt"),))
+def test_grid_rows_align_the_plans_by_part():
+    def hit_in(i, heading, score, doc="a.txt"):
+        return Hit(i, passage(f"đoạn {i}", (heading, "1. x"), i, doc), PLAN, score, answers=True)
+    a = PlanGroup("a.txt", PLAN, (hit_in(0, "III. NHIỆM VỤ VÀ GIẢI PHÁP", 0.9), hit_in(1, "II. MỤC TIÊU", 0.5)))
+    b = PlanGroup("b.txt", PLAN, (hit_in(2, "II. MỤC TIÊU, CÁC CHỈ TIÊU CHỦ YẾU", 0.95, "b.txt"),
+                                  hit_in(3, "II. Mục tiêu cụ thể", 0.4, "b.txt")))
     rows = view.grid_rows([a, b])
-    assert [[h.id if h else None for h in row] for row in rows] == [[0, 2], [1, None]]
+    assert [r.topic for r in rows] == ["Mục tiêu, chỉ tiêu", "Nhiệm vụ, giải pháp"]
+    assert [[h.id for h in cell] for cell in rows[0].cells] == [[1], [2, 3]]
+    assert [[h.id for h in cell] for cell in rows[1].cells] == [[0], []]
+    assert view.topic_of(passage("x", ())) == view.OTHER_TOPIC
 
 
 def test_copy_text_and_button_carry_passage_and_citation_escaped():
