@@ -81,15 +81,16 @@ def cli_filters(args, plans) -> Filters | None:
     case; a value naming nothing is an error that lists the valid values (None returned)."""
     metas = plans.values()
     known = {"province": sorted({m.province for m in metas if m.province}), "level": list(LEVELS),
-             "plan": sorted(plans)}
+             "plan": sorted(plans), "year": [str(y) for y in sorted({m.year for m in metas if m.year})]}
     picked = {}
-    for name, asked in (("province", args.province), ("level", args.level), ("plan", args.plan)):
+    for name, asked in (("province", args.province), ("level", args.level), ("plan", args.plan),
+                        ("year", [str(y) for y in args.year])):
         picked[name], unknown = resolve_values(asked, known[name])
         if unknown:
             print(f"error: --{name} {', '.join(unknown)}: không có giá trị này; "
                   f"giá trị hợp lệ: {', '.join(known[name])}", file=sys.stderr)
             return None
-    return Filters(picked["plan"], picked["province"], picked["level"], tuple(args.year))
+    return Filters(picked["plan"], picked["province"], picked["level"], tuple(int(y) for y in picked["year"]))
 
 
 def read_queries(path: Path) -> list[str]:

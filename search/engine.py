@@ -175,8 +175,8 @@ class Searcher:
                 qvec = self.embedder.embed_query(analysis.text)
             want = CANDIDATES if allowed is None else min(len(self.passages), CANDIDATES * 10)
             with _timed(timings, "faiss"):
-                sims, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32), min(want, len(self.passages)))
-            pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0 and (allowed is None or allowed[i])]
+                cosines, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32), min(want, len(self.passages)))
+            pairs = [(int(i), float(s)) for i, s in zip(ids[0], cosines[0]) if i >= 0 and (allowed is None or allowed[i])]
             rankings["dense"] = [i for i, _ in pairs[:CANDIDATES]]
             sims = dict(pairs[:CANDIDATES])
         return rankings, sims
