@@ -100,3 +100,5 @@ def test_cli_weak_json_and_filter_values(real_index, cli):
     assert [p["plan"] for p in json.loads(proc.stdout)["plans"]] == ["UBND tỉnh Thanh Hóa — Kế hoạch số 06/KH-UBND (11/1/2022)"]
     proc = cli("search", "nhà ở", "--province", "Hà Nội", "--index", str(real_index), "--corpus", str(CORPUS))
     assert proc.returncode == 2 and "Gia Lai" in proc.stderr and "Thanh Hóa" in proc.stderr and not proc.stdout
+    proc = cli("search", "nhà ở", "--year", "2019", "--index", str(real_index), "--corpus", str(CORPUS))
+    assert proc.returncode == 2 and "2025" in proc.stderr and not proc.stdout
