@@ -48,10 +48,10 @@ def ensure_index() -> None:
             return
         size = sum(f.stat().st_size for f in CORPUS_DIR.iterdir() if f.is_file())
         (box := st.empty()).text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
-        bar = st.progress(0.0, text=f"{texts.BUILDING} ({view.build_estimate(size)})")
+        bar = st.progress(0.0, text=(title := texts.BUILDING.format(estimate=view.build_estimate(size))))
 
         def report(done: float, text: str) -> None:  # the bar build_index's progress draws
-            bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
+            bar.progress(min(1.0, done), text=f"{title} — {text}")
 
         build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
                     progress=lambda items, desc: page_state.counted(items, desc, report))

@@ -32,7 +32,7 @@ INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không kh�
                  "trong thư mục dự án rồi tải lại trang.")
 INDEX_FAILED = ("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
-BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu)…"
+BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, {estimate})"
 QUERY_LABEL = "Nội dung cần tìm"
 BUILD_WAIT = "Ô tìm kiếm sẽ dùng được khi chỉ mục xây dựng xong"
 LOADING = "Đang tải mô hình và chỉ mục…"
@@ -52,7 +52,9 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             "cursor:pointer;font-size:0.85rem}.copy-btn:hover{border-color:#f0b400}"
             ".copy-btn+.copy-btn{margin-left:0.4rem}"
             # the code blocks' own copy button says "Copy to clipboard": the .copy-btn buttons replace it
-            "[data-testid='stCode'] [data-testid='stBaseButton-elementToolbar']{display:none}</style>")
+            "[data-testid='stCode'] [data-testid='stBaseButton-elementToolbar']{display:none}"
+            # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
+            "[data-testid='stStatusWidget']{visibility:hidden}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
                "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"
