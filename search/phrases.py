@@ -60,10 +60,13 @@ class Match:
 
 @lru_cache(maxsize=1024)
 def query_terms(text: str, folded: bool) -> QueryTerms:
+    """The query's words through the one pipeline (segmented, normalised, folded if asked), with
+    where each begins and ends and which carry content (not stopwords)."""
+    stopwords = _FOLDED_STOPWORDS if folded else STOPWORDS
     keys: list[str | None] = []
     word_of: list[int] = []
     starts, ends, content = set(), set(), set()
-    pieces = _NUMBER_SPLIT(text)
+    pieces = _around_numbers(text)
     n_word = 0
     for piece in pieces:
         for word in word_syllables(piece, folded):
@@ -71,8 +74,7 @@ def query_terms(text: str, folded: bool) -> QueryTerms:
             keys.extend(word)
             word_of.extend([n_word] * len(word))
             ends.add(len(keys) - 1)
-            if "_".join(word) not in STOPWORDS and " ".join(word) not in STOPWORDS and \
-                    not (len(word) == 1 and word[0] in _FOLDED_STOPWORDS):
+            if not (len(word) == 1 and word[0] in stopwords):
                 content.add(n_word)
             n_word += 1
         keys.append(None)
@@ -81,7 +83,7 @@ def query_terms(text: str, folded: bool) -> QueryTerms:
                       frozenset(content), document_numbers(text), folded)
 
 
-def _NUMBER_SPLIT(text: str) -> list[str]:
+def _around_numbers(text: str) -> list[str]:
     """text cut around its document numbers (a number is matched whole, not as syllables)."""
     out, pos = [], 0
     for m in document_number_mentions(text):
@@ -94,19 +96,22 @@ _FOLDED_STOPWORDS = frozenset(fold_accents(w) for w in STOPWORDS)
 
 
 @lru_cache(maxsize=8192)
-def _passage_keys(text: str, folded: bool) -> tuple[tuple[int, int, str | None], ...]:
-    """(start, end, key) per syllable of a passage; syllables of document numbers get None."""
+def _passage_keys(text: str, folded: bool) -> tuple[tuple[int, int, str | None, bool], ...]:
+    """(start, end, key, joined) per syllable of a passage: syllables of document numbers get
+    key None; joined is False after punctuation (a phrase does not run across "bà, cô")."""
     masked = [(m.start(), m.end()) for m in document_number_mentions(text)]
-    out = []
+    out, prev_end = [], 0
     for start, end, norm, bare in syllable_spans(text):
         inside = any(a <= start < b for a, b in masked)
-        out.append((start, end, None if inside else (bare if folded else norm)))
+        joined = not text[prev_end:start].strip()
+        out.append((start, end, None if inside else (bare if folded else norm), joined))
+        prev_end = end
     return tuple(out)
 
 
 @lru_cache(maxsize=8192)
 def _passage_key_set(text: str, folded: bool) -> frozenset[str | None]:
-    return frozenset(key for _, _, key in _passage_keys(text, folded))
+    return frozenset(key for _, _, key, _ in _passage_keys(text, folded))
 
 
 def find_matches(text: str, terms: QueryTerms) -> tuple[Match, ...]:
@@ -140,7 +145,8 @@ def _best_run(syllables, i: int, terms: QueryTerms, candidates) -> tuple[int, in
     for j in candidates:
         length = 0
         while (i + length < len(syllables) and j + length < len(terms.keys)
-               and terms.keys[j + length] is not None and syllables[i + length][2] == terms.keys[j + length]):
+               and terms.keys[j + length] is not None and syllables[i + length][2] == terms.keys[j + length]
+               and (length == 0 or syllables[i + length][3])):
             length += 1
         if j not in terms.starts:
             continue

@@ -51,3 +51,10 @@ def test_highlighting_escapes_and_marks_whole_phrases():
 def test_highlighting_never_passes_markup(query):
     out = highlight_query("nhà ở <img src=x onerror=alert(1)> <script>", analyze_query(query, VOCAB))
     assert "<img" not in out and "<script" not in out
+
+
+def test_an_accented_word_that_folds_to_a_stopword_still_counts():
+    # "cô" folds to "co" (the stopword "có"): only a query typed without diacritics loses it
+    assert terms("bà cô", "Ông bà, cô chú.") == ()                  # two content words, neither alone
+    assert terms("cô", "Ông bà, cô chú.") == ("cô",)                # the one content word of the query
+    assert covers_query("Thăm bà cô.", analyze_query("bà cô", VOCAB))
