@@ -56,9 +56,16 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
             "[data-testid='stStatusWidget']{visibility:hidden}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
+# A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
+# highlighted word.
 COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
                "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"
                "navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent='" + COPIED + "';"
-               "setTimeout(()=>{b.textContent=label},1500)})},true)}</script>")
+               "setTimeout(()=>{b.textContent=label},1500)})},true);"
+               "const toMark=()=>document.querySelectorAll('div[style*=\"max-height: 11rem\"]').forEach(c=>{"
+               "const m=c.querySelector('mark');if(!m||c.dataset.at===m.textContent)return;c.dataset.at=m.textContent;"
+               "c.scrollTop+=m.getBoundingClientRect().top-c.getBoundingClientRect().top-24});"
+               "new MutationObserver(()=>setTimeout(toMark,50)).observe(document.body,{childList:true,subtree:true})}"
+               "</script>")
 DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: kế hoạch, "
                "<ins>chỉ có trong kế hoạch</ins> · chữ thường: giống nhau")

@@ -198,6 +198,15 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
             page.screenshot(path=str(ARTIFACTS / "issue16-document.png"))
             page.keyboard.press("Escape")
 
+            # a cell that scrolls opens at its first highlighted word (here cited deep in long passages)
+            search_for(page, server, "Nghị quyết 42-NQ/TW")
+            page.wait_for_timeout(1000)
+            cells = main.locator("div[style*='max-height: 11rem']", has=page.locator("mark"))
+            assert cells.count() >= 5
+            for n in range(cells.count()):
+                mark, box = cells.nth(n).locator("mark").first.bounding_box(), cells.nth(n).bounding_box()
+                assert box["y"] <= mark["y"] and mark["y"] + mark["height"] <= box["y"] + box["height"], n
+
             # a weak query: said once, no plan counted
             search_for(page, server, "xyzzy qwerty")
             assert "0/5 kế hoạch có đoạn liên quan" in main.inner_text()
