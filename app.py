@@ -1,8 +1,5 @@
-"""The search page: .venv/bin/python -m streamlit run app.py
-
-It only renders what search/ returns. Index and corpus folders come from PLANSEARCH_INDEX
-(default "index") and PLANSEARCH_CORPUS (default "corpus"). Markup is written only around text
-that went through html.escape or highlight_html (which escapes first)."""
+"""The search page (streamlit run app.py): widgets only, over what search/ returns. Folders from
+PLANSEARCH_INDEX / PLANSEARCH_CORPUS. Markup only around html.escape'd or highlighted text."""
 from __future__ import annotations
 
 import html
@@ -18,14 +15,14 @@ from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
 from search.compare.figure_table import figure_table
-from search.compare.similar import SimilarResult, diff_html, similar_passages
+from search.compare.similar import SimilarResult, diff_sides, similar_passages
 from search.engine import Searcher
-from search.page import state as page_state
-from search.page import texts
+from search.page import state as page_state, texts, view
+from search.page.document import document_view, tree_html
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
-from search.page.highlight import highlight_html
-from search.query import Filters
-from search.results import Hit, PlanGroup, SearchResult
+from search.page.highlight import highlight_query
+from search.query import Filters, QueryAnalysis
+from search.results import Hit, SearchResult
 
 INDEX_DIR = Path(os.environ.get("PLANSEARCH_INDEX", "index"))
 CORPUS_DIR = Path(os.environ.get("PLANSEARCH_CORPUS", "corpus"))
@@ -33,16 +30,13 @@ MILVUS_URI = os.environ.get("PLANSEARCH_MILVUS", "")  # set: search the index on
 LOG = logging.getLogger("plansearch.app")
 
 
-# -- loading (once per server) -------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def build_lock() -> threading.Lock:
-    """One build at a time, whichever sessions ask."""
+def build_lock() -> threading.Lock:   # one build at a time, whichever sessions ask
     return threading.Lock()
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
-def load_searcher(index_dir: str, version: str) -> Searcher:
-    """Model and index, loaded once per server for each index folder and version."""
+def load_searcher(index_dir: str, version: str) -> Searcher:   # once per server and index version
     return Searcher(index_dir)
 
 
@@ -61,14 +55,17 @@ def ensure_index() -> None:
     with build_lock():
         if index_is_current(INDEX_DIR, CORPUS_DIR):
             return
-        bar = st.progress(0.0, text=texts.BUILDING)
+        size = sum(f.stat().st_size for f in CORPUS_DIR.iterdir() if f.is_file())
+        (box := st.empty()).text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
+        bar = st.progress(0.0, text=(title := texts.BUILDING.format(estimate=view.build_estimate(size))))
 
-        def report(done: float, text: str) -> None:
-            bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
+        def report(done: float, text: str) -> None:  # the bar build_index's progress draws
+            bar.progress(min(1.0, done), text=f"{title} — {text}")
 
         build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
                     progress=lambda items, desc: page_state.counted(items, desc, report))
         bar.empty()
+        box.empty()
 
 
 def open_searcher() -> Searcher | None:
@@ -90,16 +87,16 @@ def open_searcher() -> Searcher | None:
     return None
 
 
-# -- page state and inputs ---------------------------------------------------------------
 def init_from_url(choices: page_state.FilterChoices) -> None:
     """First run of a session: the URL (a shared link, a reload) fills the widgets."""
     if st.session_state.get("_from_url"):
         return
     state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
     f = state.filters
-    st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
-                            year=list(f.years), doc_type=list(f.doc_types), plan=list(f.plans), k=state.k, mode=state.mode,
-                            _from_url=True)
+    draft = state.query if state.mode == page_state.MODE_SIMILAR else ""   # the draft travels as q
+    st.session_state.update(q="" if draft else state.query, draft=draft, province=list(f.provinces),
+                            level=list(f.levels), year=list(f.years), doc_type=list(f.doc_types),
+                            plan=list(f.plans), k=state.k, mode=state.mode, _from_url=True)
 
 
 def sync_url(state: page_state.PageState) -> None:
@@ -112,12 +109,13 @@ def sync_url(state: page_state.PageState) -> None:
 def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
     with st.sidebar:
         st.header("Bộ lọc")
-        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", placeholder="Tất cả")
-        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", placeholder="Tất cả")
-        years = st.multiselect("Năm", choices.years, key="year", placeholder="Tất cả")
-        doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", placeholder="Tất cả")
-        docs = st.multiselect("Kế hoạch", choices.plans, key="plan", placeholder="Tất cả",
-                              format_func=lambda doc: plan_label(plans[doc]))
+        every = dict(placeholder="Tất cả", select_all=False)   # Streamlit's "Select all" is English
+        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", **every)
+        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", **every)
+        years = st.multiselect("Năm", choices.years, key="year", **every)
+        doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", **every)
+        docs = st.multiselect(texts.FILTER_DOCUMENT, choices.plans, key="plan",
+                              format_func=lambda doc: plan_label(plans[doc]), **every)
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years), tuple(doc_types)), k
 
@@ -134,7 +132,7 @@ def use_example(text: str) -> None:
 def search_box() -> str:
     with st.form("search", border=False, enter_to_submit=True):
         left, right = st.columns([6, 1], vertical_alignment="bottom")
-        query = left.text_input("Nội dung cần tìm", key="q", placeholder="Ví dụ: nhà ở xã hội")
+        query = left.text_input(texts.QUERY_LABEL, key="q", placeholder="Ví dụ: nhà ở xã hội")
         right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
     chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
     chips.caption("Thử:")
@@ -143,87 +141,106 @@ def search_box() -> str:
     return query
 
 
-# -- results -------------------------------------------------------------------------------
-def html_block(escaped: str, style: str) -> None:
-    """Render text that is already escaped (html.escape or highlight_html) in a styled block.
-    Line breaks become <br> so the block stays one HTML block (no markdown inside)."""
-    st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+def guarded(what: str, call, *args, **kwargs):   # None after a log line and a short message, never a traceback
+    try:
+        return call(*args, **kwargs)
+    except Exception:
+        LOG.exception("%s failed", what)
+        st.error(texts.SEARCH_FAILED)
+        return None
 
 
-def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None:
-    crumb = " › ".join(hit.passage.section) or "Phần mở đầu"
-    prefix = f"#{rank} · " if rank else ""
-    html_block(html.escape(prefix + crumb), texts.CRUMB_STYLE)
-    html_block(highlight_html(hit.passage.text, hit.matched_terms), texts.TEXT_STYLE)
+def html_block(escaped: str, style: str, where=st) -> None:
+    """Already escaped text in a styled block; line breaks become <br> (one HTML block)."""
+    where.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+
+
+@st.dialog(texts.DOCUMENT_TITLE, width="large")
+def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
+    """The whole plan, opened at the hit's top-level section, beside its section tree."""
+    doc = document_view(searcher.document_passages(hit.passage.doc), hit.passage)
+    html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
+    tree, body = st.columns([1, 2])
+    tree.markdown(tree_html(doc.tree), unsafe_allow_html=True)   # tree_html escapes every heading
+    with body:
+        if doc.before:
+            with st.expander(texts.BEFORE_LABEL):
+                for p in doc.before:
+                    html_block(highlight_query(p.text, query), texts.CONTEXT_STYLE)
+        for p in doc.around:
+            html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == doc.hit else texts.CONTEXT_STYLE)
+
+
+def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
+    html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
+    html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "plan" else texts.TEXT_STYLE)
     st.code(hit.passage.citation, language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
-    with st.expander("Xem các đoạn cùng mục"):
+    st.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL)   # both escaped
+                + view.copy_button(hit.passage.citation, texts.COPY_CITATION_LABEL), unsafe_allow_html=True)
+    if st.button(texts.DOCUMENT_LABEL, key=f"doc_{where}_{hit.id}"):
+        document_dialog(searcher, hit, query)
+    with st.expander(texts.CONTEXT_LABEL):
         for p in searcher.section_passages(hit):
-            style = texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE
-            html_block(highlight_html(p.text, hit.matched_terms), style)
+            html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def plan_block(searcher: Searcher, group: PlanGroup) -> None:
-    with st.container(border=True):
-        html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
-        html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
-        if group.plan.title:
-            html_block(html.escape(group.plan.title[:300]), texts.CRUMB_STYLE)
-        if not group.hits:
-            st.caption(texts.NO_PASSAGE)
-        for n, hit in enumerate(group.hits):
-            if n:
-                st.divider()
-            passage_block(searcher, hit)
+def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
+    for col, group in zip(st.columns(len(groups := result.groups)), groups):
+        with col:
+            html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
+            html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
+            if not group.hits:
+                st.caption(texts.NO_PASSAGE)
+    for row in view.grid_rows(groups):   # one row per part of the plans (targets, tasks, ...)
+        st.caption(row.topic)
+        for col, hits in zip(st.columns(len(groups)), row.cells):
+            for hit in hits:
+                with col.container(border=True):
+                    passage_block(searcher, hit, result.query, "plan")
 
 
 def show_result(searcher: Searcher, result: SearchResult) -> None:
-    relevant = sum(1 for g in result.groups if g.hits)
     top, button = st.columns([4, 1], vertical_alignment="center")
-    top.caption(f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
-                f"· {result.seconds:.2f} giây")
+    top.caption(view.result_caption(result))
     button.download_button("Tải kết quả (CSV)", results_csv(result), file_name=CSV_FILE_NAME,
                            mime=CSV_MIME, on_click="ignore", key="download", width="stretch")
     if result.weak:
         st.warning(texts.WEAK)
     by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
     with by_plan:
-        for group in result.groups:
-            plan_block(searcher, group)
+        plans_side_by_side(searcher, result)
+    answers, others = view.split_ranked(result.hits)
     with ranked:
-        for rank, hit in enumerate(result.hits, 1):
+        for rank, hit in enumerate(answers + others, 1):
+            if rank == len(answers) + 1 and answers:
+                st.caption(texts.OTHERS)
             with st.container(border=True):
                 html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
-                passage_block(searcher, hit, rank)
+                passage_block(searcher, hit, result.query, "rank", rank)
 
 
-# -- figures: one table across the plans ---------------------------------------------------
 def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> None:
-    try:
-        rows = figure_table(searcher, query, k=k, filters=filters)
-    except Exception:
-        LOG.exception("figure table failed for %r", query)
-        st.error(texts.SEARCH_FAILED)
+    if (rows := guarded("figure table", figure_table, searcher, query, k=k, filters=filters)) is None:
         return
     table = page_state.figure_display_rows(rows)
     with_figures = sum(1 for r in rows if r.figures)
     top, button = st.columns([4, 1], vertical_alignment="center")
     top.caption(f"{with_figures}/{len(rows)} kế hoạch có số liệu")
-    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows),
-                           file_name=texts.FIGURES_CSV_NAME, mime=CSV_MIME, on_click="ignore",
-                           key="download_figures", width="stretch")
+    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows), file_name=texts.FIGURES_CSV_NAME,
+                           mime=CSV_MIME, on_click="ignore", key="download_figures", width="stretch")
     if not with_figures:
         st.info(texts.NO_FIGURES)
-    if table:
-        st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
+    if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
+        st.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
+                     x="Kế hoạch", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
 
 
-# -- similar wording: a pasted paragraph against each plan ----------------------------------
 def draft_box() -> str:
     with st.form("similar", border=False):
-        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160,
-                             max_chars=page_state.MAX_QUERY_CHARS * 5,
+        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160, max_chars=page_state.MAX_QUERY_CHARS * 5,
                              placeholder="Dán đoạn văn của bản thảo vào đây")
         st.form_submit_button(texts.SIMILAR_BUTTON, type="primary")
     return draft
@@ -233,42 +250,35 @@ def show_similar(result: SimilarResult) -> None:
     st.markdown(texts.DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
     if result.weak:
         st.warning(texts.WEAK)
-    for plan in result.plans:
+    for plan in result.plans:   # most shared wording first
         with st.container(border=True):
             html_block(html.escape(plan.label), texts.TITLE_STYLE)
             if not plan.passages:
                 st.caption(texts.NO_SIMILAR)
-            for n, sp in enumerate(plan.passages):
-                if n:
-                    st.divider()
-                crumb = " › ".join(sp.hit.passage.section) or "Phần mở đầu"
-                html_block(html.escape(crumb), texts.CRUMB_STYLE)
-                html_block(diff_html(sp.diff), texts.TEXT_STYLE)     # diff_html escapes every word
+            for sp in plan.passages:
+                html_block(html.escape(view.crumb(sp.hit.passage)), texts.CRUMB_STYLE)
+                for col, escaped in zip(st.columns(2), diff_sides(sp.diff)):   # diff_sides escapes every word
+                    html_block(escaped, texts.TEXT_STYLE, col)
                 st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
                 st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
 
 
 def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
     draft = draft_box()
-    if not draft.strip():
-        st.info(texts.SIMILAR_HINT)
+    if not draft.strip() or view.draft_too_short(draft):
+        st.info(texts.SIMILAR_SHORT if draft.strip() else texts.SIMILAR_HINT)
         return
-    try:
-        result = similar_passages(searcher, draft, filters=filters, k=k)
-    except Exception:
-        LOG.exception("similar passages failed")
-        st.error(texts.SEARCH_FAILED)
-        return
-    if result.message:
+    result = guarded("similar passages", similar_passages, searcher, draft, filters=filters, k=k)
+    if result is not None and result.message:
         st.info(result.message)
-        return
-    show_similar(result)
+    elif result is not None:
+        show_similar(result)
 
 
-# -- the page ------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
-    st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # a constant, no data in it
+    st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # constants, no data in them
+    st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
     st.title("Tra cứu kế hoạch chính sách xã hội")
     searcher = open_searcher()
     if searcher is None:
@@ -280,7 +290,7 @@ def main() -> None:
     mode = mode_selector()
     filters, k = sidebar(searcher.plans, choices)
     if mode == page_state.MODE_SIMILAR:
-        sync_url(page_state.PageState(st.session_state.get("q", ""), filters, k, mode))
+        sync_url(page_state.PageState(st.session_state.get("draft", ""), filters, k, mode))
         similar_mode(searcher, k, filters)
         return
     query = search_box()
@@ -291,16 +301,11 @@ def main() -> None:
     if mode == page_state.MODE_FIGURES:
         show_figures(searcher, query, k, filters)
         return
-    try:
-        result = searcher.search(query, k=k, filters=filters)
-    except Exception:
-        LOG.exception("search failed for %r", query)
-        st.error(texts.SEARCH_FAILED)
-        return
-    if result.message:
+    result = guarded("search", searcher.search, query, k=k, filters=filters)
+    if result is not None and result.message:
         st.info(result.message)
-        return
-    show_result(searcher, result)
+    elif result is not None:
+        show_result(searcher, result)
 
 
 try:

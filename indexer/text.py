@@ -180,6 +180,23 @@ def word_forms(word: str) -> tuple[str, str]:
     return norm, fold_accents(norm)
 
 
+def word_syllables(text: str, folded: bool = False) -> tuple[tuple[str, ...], ...]:
+    """The segmented words of text in order, each as its syllables (normalised, or accent-folded
+    with folded): "Nhà ở xã hội" -> (("nhà",), ("ở",), ("xã", "hội")). Where a word begins and
+    ends, for matching whole words and phrases (never a syllable inside a compound)."""
+    words = []
+    for token in _segment(normalize_for_matching(text)):
+        syllables = tuple(s for part in token.split("_") for s in WORD_RE.findall(part.replace("_", " ")))
+        if syllables:
+            words.append(tuple(fold_accents(s) for s in syllables) if folded else syllables)
+    return tuple(words)
+
+
+def syllable_spans(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, normalised, folded) of each syllable of text as written."""
+    return [(m.start(), m.end(), *word_forms(m.group())) for m in WORD_RE.finditer(text)]
+
+
 # ---- document numbers --------------------------------------------------------------------
 # "42-NQ/TW", "743/KH-UBND", "20/2021/NĐ-CP", "01/2021/TT-BLĐTBXH", "73/2021/QH14"
 DOC_NUMBER_RE = re.compile(

@@ -11,9 +11,10 @@ from indexer.index.embedders import MissingBackend
 from indexer.index.folder import IndexProblem
 
 from indexer.models import LEVELS
+from indexer.structure.citation import plan_label
 
-from search.query import Filters
-from search.results import SearchResult
+from search.query import Filters, resolve_values
+from search.results import Hit, SearchResult
 from search.service import open_searcher
 
 
@@ -28,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--milvus", metavar="URI", help="search the index on the Milvus server at URI "
                     "(written by python -m indexer --milvus URI)")
     ap.add_argument("--province", action="append", default=[])
-    ap.add_argument("--level", action="append", default=[], choices=LEVELS)
+    ap.add_argument("--level", action="append", default=[], help="tỉnh | huyện | xã (accents optional)")
     ap.add_argument("--year", action="append", default=[], type=int)
     ap.add_argument("--plan", action="append", default=[], help="corpus file name")
     ap.add_argument("--type", action="append", default=[], dest="doc_type",
@@ -41,20 +42,27 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+def hit_json(h: Hit) -> dict:
+    return {"doc": h.passage.doc, "text": h.passage.text, "section": list(h.passage.section),
+            "citation": h.passage.citation, "score": h.score, "lines": [h.passage.line_start, h.passage.line_end],
+            "matched": list(h.matched_terms), "relevant": h.answers, "why": list(h.reasons)}
+
+
 def result_json(result: SearchResult) -> dict:
+    """The CLI contract (design notes): the ranked hits, and the per-plan view where "relevant"
+    is true only for a plan with a passage that answers the query."""
     return {"query": result.query.text, "kind": result.query.kind, "weak": result.weak,
-            "message": result.message,
-            "hits": [{"doc": h.passage.doc, "text": h.passage.text, "section": list(h.passage.section),
-                      "citation": h.passage.citation, "score": h.score,
-                      "lines": [h.passage.line_start, h.passage.line_end],
-                      "matched": list(h.matched_terms), "why": list(h.reasons)} for h in result.hits]}
+            "message": result.message, "hits": [hit_json(h) for h in result.hits],
+            "plans": [{"doc": g.doc, "plan": plan_label(g.plan), "relevant": any(h.answers for h in g.hits),
+                       "hits": [hit_json(h) for h in g.hits]} for g in result.groups]}
 
 
 def result_text(result: SearchResult) -> str:
     if result.message:
         return result.message
-    out = [f"{len(result.hits)} kết quả ({result.seconds * 1000:.0f} ms)"
-           + (" — không có kết quả khớp tốt, đây là các đoạn gần nhất" if result.weak else "")]
+    relevant = len(result.relevant_groups)
+    out = [f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
+           f"({result.seconds * 1000:.0f} ms)" + (" — không có đoạn khớp rõ, đây là các đoạn gần nhất" if result.weak else "")]
     for n, h in enumerate(result.hits, 1):
         out.append(f"\n{n}. [{h.score:.4f}] {h.passage.citation}")
         out.append("   " + " > ".join(h.passage.section))
@@ -70,6 +78,25 @@ def special_mode(searcher, query: str, args, filters: Filters) -> dict:
     from search.compare.similar import similar_json, similar_passages
 
     return similar_json(similar_passages(searcher, query, filters=filters, k=args.k))
+
+
+def cli_filters(args, plans) -> Filters | None:
+    """The filters asked for, each value matched to the index's values without accents or
+    case; a value naming nothing is an error that lists the valid values (None returned)."""
+    metas = plans.values()
+    known = {"province": sorted({m.province for m in metas if m.province}), "level": list(LEVELS),
+             "plan": sorted(plans), "year": [str(y) for y in sorted({m.year for m in metas if m.year})],
+             "type": sorted({m.doc_type for m in metas if m.doc_type})}
+    picked = {}
+    for name, asked in (("province", args.province), ("level", args.level), ("plan", args.plan),
+                        ("year", [str(y) for y in args.year]), ("type", args.doc_type)):
+        picked[name], unknown = resolve_values(asked, known[name])
+        if unknown:
+            print(f"error: --{name} {', '.join(unknown)}: không có giá trị này; "
+                  f"giá trị hợp lệ: {', '.join(known[name])}", file=sys.stderr)
+            return None
+    return Filters(picked["plan"], picked["province"], picked["level"], tuple(int(y) for y in picked["year"]),
+                   picked["type"])
 
 
 def read_queries(path: Path) -> list[str]:
@@ -105,8 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    filters = Filters(tuple(args.plan), tuple(args.province), tuple(args.level), tuple(args.year),
-                      tuple(args.doc_type))
+    filters = cli_filters(args, searcher.plans)
+    if filters is None:
+        return 2
     for q in queries:
         if args.figures or args.similar:
             print(json.dumps(special_mode(searcher, q, args, filters), ensure_ascii=False), flush=True)

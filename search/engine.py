@@ -16,7 +16,7 @@ from indexer.models import Passage
 from indexer.text import document_numbers, folded_syllables, ngrams
 
 from search.fusion import weighted_rrf
-from search.phrases import matched_terms, phrase_coverage, phrase_ranking
+from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, PlanGroup, SearchResult
 from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
@@ -25,8 +25,14 @@ from search.sources import EmbeddedSource, Scope, Source
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
 SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
-GROUP_POOL = 60           # a plan is "relevant" when one of its passages is in the fused top GROUP_POOL
-WEAK_DENSE = 0.80         # best cosine below this and no keyword match: the results are weak
+COVER_POOL = 120          # keyword candidates checked for holding every word of the query
+# A descriptive or English question is answered when the best passage's cosine stands DENSE_MARGIN
+# above the median cosine of the dense candidates (e5-small's absolute cosines say little: an
+# off-topic question's best passage can score above an on-topic one's; the lift above the crowd
+# says more); then the passages within DENSE_SPREAD of the best answer it. Calibrated on 20
+# hand-made on- and off-topic questions (tests/integration/test_relevance.py): 8/10 right each way.
+DENSE_MARGIN = 0.039
+DENSE_SPREAD = 0.02
 EMPTY_QUERY = "Hãy nhập nội dung cần tìm (từ khóa, câu hỏi hoặc số hiệu văn bản)."
 
 # How much each ranked list counts, by kind of query.
@@ -91,6 +97,17 @@ class Searcher:
         p = hit.passage
         return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))
 
+    def document_passages(self, doc: str) -> tuple[Passage, ...]:
+        """Every passage of one plan (or law), in document order (the page's document view)."""
+        return tuple(sorted((p for p in self.passages if p.doc == doc), key=lambda p: p.char_start))
+
+    def similarity(self, query: str, texts: list[str]) -> list[float]:
+        """Cosine of the query to each text, embedded as passages (the figures' measures)."""
+        with self._lock:
+            q = self.embedder.embed_query(query)
+            vectors = self.embedder.embed_passages(texts)
+        return [float(v) for v in np.asarray(vectors, dtype=np.float32) @ np.asarray(q, dtype=np.float32).reshape(-1)]
+
     # -- search -----------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_plan: int = 3,
                every_plan: bool = False) -> SearchResult:
@@ -104,7 +121,7 @@ class Searcher:
         if not analysis.folded and not analysis.doc_numbers:
             return SearchResult(analysis, (), message=EMPTY_QUERY)
         allowed = self._allowed(filters)
-        rankings, best_dense, lexical_hit = self._rankings(analysis, Scope(filters, allowed), timings)
+        rankings, sims = self._rankings(analysis, Scope(filters, allowed), timings)
         with _timed(timings, "fusion"):
             fused = self._fuse(rankings, analysis)
             exact = self._exact_numbers(analysis, allowed)
@@ -118,16 +135,18 @@ class Searcher:
         def hit(i: int, score: float) -> Hit:
             if i not in made:
                 with _timed(timings, "hits"):
-                    made[i] = self._hit(i, score, analysis, reasons, exact)
+                    made[i] = self._hit(i, score, analysis, reasons, exact, i in answers)
             return made[i]
 
+        with _timed(timings, "grouping"):
+            relevant = self._relevant(fused, rankings, analysis, exact, sims)
+        answers = {i for i, _ in relevant}
         hits = tuple(hit(i, s) for i, s in fused[:k])
         hits_before = timings.get("hits", 0.0)
         with _timed(timings, "grouping"):
-            relevant = fused if every_plan else self._relevant(fused, rankings, analysis, exact)
-            groups = self._groups(relevant, hit, filters, per_plan)
+            groups = self._groups(fused if every_plan else relevant, hit, filters, per_plan)
         timings["grouping"] -= timings.get("hits", 0.0) - hits_before  # hits are their own stage
-        weak = not exact and not lexical_hit and best_dense < WEAK_DENSE
+        weak = not answers
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0,
                             timings=timings)
 
@@ -151,29 +170,24 @@ class Searcher:
     def _rankings(self, analysis: QueryAnalysis, scope: Scope, timings: dict[str, float]):
         weights = self.weights[analysis.kind]
         rankings: dict[str, list[int]] = {}
-        lexical_hit = False
         for name, tokens in (("words", analysis.words), ("folded", analysis.folded)):
             if weights[name] <= 0 or not tokens:
                 continue
             with _timed(timings, f"bm25 {name}"):
                 rankings[name] = self.source.lexical(name, tokens, scope, CANDIDATES)
-            # a keyword match that says the results are not weak: for an accented query only the
-            # words field counts (folded syllables match too loosely); otherwise either field
-            counts = name == "words" or analysis.kind != "vietnamese"
-            lexical_hit = lexical_hit or (counts and bool(rankings[name]))
         if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
             with _timed(timings, "phrase"):
                 pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
                 rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].body for i, _ in pool})
-        best = 0.0
+        sims: dict[int, float] = {}
         if weights["dense"] > 0 and len(self.passages):
             with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
                 qvec = self.embedder.embed_query(analysis.text)
             with _timed(timings, "faiss"):  # the dense stage, whichever the source
                 pairs = self.source.dense(qvec, scope, CANDIDATES)
             rankings["dense"] = [i for i, _ in pairs]
-            best = pairs[0][1] if pairs else 0.0
-        return rankings, best, lexical_hit
+            sims = dict(pairs)
+        return rankings, sims
 
     def _exact_numbers(self, analysis: QueryAnalysis, allowed) -> set[int]:
         ids: set[int] = set()
@@ -181,7 +195,7 @@ class Searcher:
             ids.update(i for i in self._numbers.get(num, ()) if allowed is None or allowed[i])
         return ids
 
-    def _hit(self, i: int, score: float, analysis: QueryAnalysis, reasons, exact) -> Hit:
+    def _hit(self, i: int, score: float, analysis: QueryAnalysis, reasons, exact, answers: bool) -> Hit:
         p = self.passages[i]
         why = []
         if i in exact:
@@ -190,23 +204,40 @@ class Searcher:
             why.append("từ khóa")
         if i in reasons.get("dense", ()):
             why.append("ngữ nghĩa")
-        return Hit(i, p, self.plans.get(p.doc), round(score, 6), matched_terms(p.text, analysis), tuple(why))
+        return Hit(i, p, self.plans.get(p.doc), round(score, 6), matched_terms(p.text, analysis), tuple(why),
+                   answers)
 
-    def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int]) -> list[tuple[int, float]]:
-        """The passages that make a plan relevant, best first: those citing the document number;
-        else those keeping the query as a phrase (all of a short one, half of a long one), when
-        any passage does; else (a descriptive, paraphrased or English question) the fused top
-        GROUP_POOL."""
-        if exact:
+    def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int],
+                  sims: dict[int, float]) -> list[tuple[int, float]]:
+        """The passages that answer the query, best first (a plan is relevant when it has one):
+        for a document number, those citing it, and only those; else those keeping the query
+        as a phrase (all of a short one, half of a long one), when any passage does; else those
+        holding all its words (as whole words), when any does; else (a descriptive, paraphrased
+        or English question) those whose vector stands out from the crowd (DENSE_MARGIN)."""
+        if analysis.doc_numbers:
             return [x for x in fused if x[0] in exact]
-        phrased = set(rankings.get("phrase", ()))
-        if phrased:
-            wanted = ngrams(folded_syllables(analysis.text))
-            need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
-            keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].body) >= need}
-            if keep:
-                return [x for x in fused if x[0] in keep]
-        return fused[:GROUP_POOL]
+        phrased, worded = self._lexical_answers(rankings, analysis)
+        if phrased or worded:   # the phrase where some passage keeps it, else all its words
+            return [x for x in fused if x[0] in (phrased or worded)]
+        if not sims:
+            return []
+        best = max(sims.values())
+        if best - float(np.median(list(sims.values()))) < DENSE_MARGIN:
+            return []
+        return [x for x in fused if sims.get(x[0], 0.0) >= best - DENSE_SPREAD]
+
+    def _lexical_answers(self, rankings, analysis: QueryAnalysis) -> tuple[set[int], set[int]]:
+        """(passages keeping the query as a phrase, passages holding all its words)."""
+        if analysis.kind == "english":
+            return set(), set()
+        phrased = rankings.get("phrase", [])
+        wanted = ngrams(folded_syllables(analysis.text))
+        need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
+        keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].body) >= need}
+        if keep:
+            return keep, set()
+        pool = dict.fromkeys(phrased + rankings.get("words", [])[:COVER_POOL] + rankings.get("folded", [])[:COVER_POOL])
+        return keep, {i for i in pool if covers_query(self.passages[i].body, analysis)}
 
     def _groups(self, relevant, hit, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
         by_doc: dict[str, list[Hit]] = {}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Collection
 
 from indexer.models import PlanMetadata
-from indexer.text import document_numbers, folded_tokens, has_diacritics, word_tokens
+from indexer.text import (document_numbers, fold_accents, folded_tokens, has_diacritics, normalize_for_matching,
+                          word_tokens)
 
 MAX_QUERY_CHARS = 1000     # longer queries are cut (a pasted paragraph is still fine)
 ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
@@ -65,3 +66,22 @@ def analyze_query(query: str, folded_vocab: Collection[str]) -> QueryAnalysis:
     else:
         kind = "vietnamese"
     return QueryAnalysis(text, kind, numbers, word_tokens(text) if kind != "english" else (), folded)
+
+
+def _filter_key(value: str) -> str:
+    return fold_accents(normalize_for_matching(str(value)))
+
+
+def resolve_values(asked: Collection[str], known: Collection[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Filter values as typed ("thanh hoa", "TINH") -> (the known values they name, accents,
+    case and spacing aside; the typed values that name none)."""
+    by_key = {_filter_key(k): k for k in known}
+    found: list[str] = []
+    unknown: list[str] = []
+    for value in asked:
+        match = by_key.get(_filter_key(value))
+        if match is None:
+            unknown.append(value)
+        elif match not in found:
+            found.append(match)
+    return tuple(found), tuple(unknown)

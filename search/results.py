@@ -16,6 +16,7 @@ class Hit:
     score: float                      # fused score, higher is better; comparable within one search
     matched_terms: tuple[str, ...] = ()  # surface words of the passage to highlight
     reasons: tuple[str, ...] = ()        # "số hiệu", "từ khóa", "ngữ nghĩa"
+    answers: bool = False                # it matches (see Searcher._relevant); else only the closest
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,12 @@ class SearchResult:
     query: QueryAnalysis
     hits: tuple[Hit, ...]
     groups: tuple[PlanGroup, ...] = ()
-    weak: bool = False                # no passage matched well; hits are the closest anyway
+    weak: bool = False                # no passage answers the query; hits are the closest anyway
     seconds: float = 0.0
     message: str = ""                 # a short note for the user (Vietnamese), e.g. empty query
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the search
+
+    @property
+    def relevant_groups(self) -> tuple[PlanGroup, ...]:
+        """The plans with a passage that answers the query (what "N/M kế hoạch" counts)."""
+        return tuple(g for g in self.groups if any(h.answers for h in g.hits))

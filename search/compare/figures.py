@@ -54,6 +54,7 @@ _FILLER = {"và", "phấn", "đấu", "phần", "đầu", "có", "bảo", "đả
            "đó", "-", "+", "với", "duy", "trì", "xây", "dựng", "mức", "*", "khoảng", "trên", "dưới"}
 _STRIP_CHARS = " \t-–+*•.,;:"
 KINDS = ("percent", "count", "year", "deadline")
+_CARRY_MAX = 160   # characters of figure-less clauses carried into the next clause's measure
 
 
 @dataclass(frozen=True)
@@ -223,11 +224,16 @@ def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), cit
         passage_year = int(m.group(1))
     figures: list[Figure] = []
     sentences = _sentence_spans(text)
+    carried = ""   # a clause without a figure that a comma ties to the next one
     for s, e in _segments(text):
-        seg = text[s:e]
+        seg = carried + text[s:e]
         raw = _raw_figures(seg)
         if not raw:
+            # "tỷ lệ ... có bằng cấp, chứng chỉ đạt X%": the measure goes on
+            # past the comma; a clause that states nothing is kept for the next one
+            carried = seg + ", " if text[e:e + 2] == ", " and len(seg) < _CARRY_MAX else ""
             continue
+        carried = ""
         sentence = next((text[a:b] for a, b in sentences if a <= s < b), seg)
         clause_year = _year_in(seg)
         sentence_year = _year_in(sentence)

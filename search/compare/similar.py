@@ -107,17 +107,32 @@ def diff_html(diff: tuple[DiffSegment, ...]) -> str:
     return " ".join(parts)
 
 
+def diff_sides(diff: tuple[DiffSegment, ...]) -> tuple[str, str]:
+    """The diff as two escaped HTML texts to read side by side: the draft with its own words in
+    <del>, the plan's passage with its own words in <ins>; shared wording plain in both."""
+    draft = [f"<del>{html.escape(s.text)}</del>" if s.op == DELETE else html.escape(s.text)
+             for s in diff if s.op != INSERT]
+    plan = [f"<ins>{html.escape(s.text)}</ins>" if s.op == INSERT else html.escape(s.text)
+            for s in diff if s.op != DELETE]
+    return " ".join(draft), " ".join(plan)
+
+
 def similar_passages(searcher, draft: str, per_plan: int = 3, filters: Filters = Filters(),
                      k: int = 10) -> SimilarResult:
-    """For each plan (in the engine's order), the passages closest to the pasted draft, each
-    with its word diff against the draft."""
+    """For each plan, the passages closest to the pasted draft (the engine's order), each with
+    its word diff against the draft; the plans sharing most wording first."""
     result = searcher.search(draft, k=k, filters=filters, per_plan=per_plan, every_plan=True)
     plans = []
     for group in result.groups:
         passages = tuple(_similar(hit, draft) for hit in group.hits)
         label = plan_label(group.plan) if group.plan else group.doc
         plans.append(SimilarPlan(group.doc, group.plan, label, passages))
-    return SimilarResult(draft, tuple(plans), result.weak, result.message)
+    return SimilarResult(draft, tuple(by_overlap(plans)), result.weak, result.message)
+
+
+def by_overlap(plans) -> list[SimilarPlan]:
+    """Plans with the most shared wording first (their best passage's share of the draft)."""
+    return sorted(plans, key=lambda p: -max((sp.shared_ratio for sp in p.passages), default=-1.0))
 
 
 def _similar(hit: Hit, draft: str) -> SimilarPassage:

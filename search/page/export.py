@@ -8,6 +8,7 @@ import io
 from indexer.structure.citation import plan_label
 
 from search.compare.figure_table import CSV_COLUMNS, FigureRow, table_rows
+from search.page.state import FIGURE_HEADERS
 from search.results import Hit, SearchResult
 
 # Column headers as the user reads them; the order is plan, number, date, section, citation, text.
@@ -49,4 +50,4 @@ def results_csv(result: SearchResult) -> bytes:
 def figures_csv(rows: tuple[FigureRow, ...]) -> bytes:
     """The figures table: a header row, then one row per figure (plans without one left out)."""
     table = table_rows(rows)
-    return _csv_bytes([CSV_COLUMNS] + [[r[c] for c in CSV_COLUMNS] for r in table])
+    return _csv_bytes([[FIGURE_HEADERS[c] for c in CSV_COLUMNS]] + [[r[c] for c in CSV_COLUMNS] for r in table])

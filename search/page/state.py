@@ -20,6 +20,11 @@ MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_
 FIGURE_HEADERS = {"plan": "Kế hoạch", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
                   "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
 NO_FIGURE = "Không có số liệu"
+# Widths (px) that keep every column on a 1400 px screen with the sidebar open, and a whole
+# figure ("ít nhất 3.700 căn hộ") in its cell. st.column_config accepts plain dicts.
+FIGURE_COLUMNS = {"Kế hoạch": {"width": 175}, "Tỉnh/thành": {"width": 85}, "Cấp": {"width": 58},
+                  "Số liệu": {"width": 150}, "Nội dung đo": {"width": 215}, "Năm mục tiêu": {"width": 95},
+                  "Trích dẫn": {"width": 200}}
 
 
 @dataclass(frozen=True)

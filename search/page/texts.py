@@ -16,19 +16,32 @@ SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để t
 SIMILAR_LABEL = "Đoạn văn cần so sánh"
 SIMILAR_BUTTON = "Tìm câu chữ tương tự"
 NO_SIMILAR = "Không có đoạn tương tự"
+SIMILAR_SHORT = ("Đoạn văn quá ngắn để so sánh câu chữ (cần ít nhất 8 từ). Để tìm theo từ khóa, "
+                 "hãy dùng chế độ “Tìm kiếm”.")
+COPY_LABEL = "Sao chép đoạn + trích dẫn"
+COPY_CITATION_LABEL = "Sao chép trích dẫn"
+CONTEXT_LABEL = "Xem các đoạn cùng mục"
+COPIED = "Đã sao chép"
+DOCUMENT_LABEL = "Xem toàn văn"
+DOCUMENT_TITLE = "Toàn văn"
+BEFORE_LABEL = "Các phần phía trước"
+OTHERS = "Các đoạn gần nhất dưới đây không khớp rõ với nội dung cần tìm."
 FIGURES_CSV_NAME = "so-lieu.csv"
 FILTER_TYPE = "Loại văn bản"
+FILTER_DOCUMENT = "Văn bản"
 
 INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
                  "trong thư mục dự án rồi tải lại trang.")
 INDEX_FAILED = ("Không mở được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, "
                 "chạy lệnh `python -m indexer --rebuild` trong thư mục dự án.")
-BUILDING = ("Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu): chuẩn bị mô hình ngôn ngữ nếu chưa có, "
-            "rồi đọc và mã hóa các văn bản, khoảng một phút…")
+BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, {estimate})"
+QUERY_LABEL = "Nội dung cần tìm"
+BUILD_WAIT = "Ô tìm kiếm sẽ dùng được khi chỉ mục xây dựng xong"
 LOADING = "Đang tải mô hình và chỉ mục…"
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
 TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"
+GRID_TEXT_STYLE = TEXT_STYLE + ";max-height:11rem;overflow-y:auto"   # a narrow column scrolls, rows stay short
 CONTEXT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #ddd"
 CURRENT_STYLE = "line-height:1.5;margin:0.3rem 0;padding-left:0.6rem;border-left:3px solid #f0b400"
 TITLE_STYLE = "font-size:1.1rem;font-weight:600"
@@ -36,6 +49,25 @@ TITLE_STYLE = "font-size:1.1rem;font-weight:600"
 # ins/del: the word diff of the similar-wording mode (diff_html escapes all text it wraps).
 PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             "ins{background:#d3f5d3;text-decoration:none;padding:0 2px}"
-            "del{background:#fbd3d3;padding:0 2px}</style>")
-DIFF_LEGEND = ("Chú thích: <ins>chỉ có trong kế hoạch</ins> · <del>chỉ có trong bản thảo</del> · "
-               "chữ thường: giống nhau")
+            "del{background:#fbd3d3;padding:0 2px}"
+            ".copy-btn{border:1px solid #ccc;border-radius:0.4rem;background:#fff;padding:0.25rem 0.7rem;"
+            "cursor:pointer;font-size:0.85rem}.copy-btn:hover{border-color:#f0b400}"
+            ".copy-btn+.copy-btn{margin-left:0.4rem}"
+            # the code blocks' own copy button says "Copy to clipboard": the .copy-btn buttons replace it
+            "[data-testid='stCode'] [data-testid='stBaseButton-elementToolbar']{display:none}"
+            # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
+            "[data-testid='stStatusWidget']{visibility:hidden}</style>")
+# One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
+# A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
+# highlighted word.
+COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
+               "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"
+               "navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent='" + COPIED + "';"
+               "setTimeout(()=>{b.textContent=label},1500)})},true);"
+               "const toMark=()=>document.querySelectorAll('div[style*=\"max-height: 11rem\"]').forEach(c=>{"
+               "const m=c.querySelector('mark');if(!m||c.dataset.at===m.textContent)return;c.dataset.at=m.textContent;"
+               "c.scrollTop+=m.getBoundingClientRect().top-c.getBoundingClientRect().top-24});"
+               "new MutationObserver(()=>setTimeout(toMark,50)).observe(document.body,{childList:true,subtree:true})}"
+               "</script>")
+DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: kế hoạch, "
+               "<ins>chỉ có trong kế hoạch</ins> · chữ thường: giống nhau")

@@ -134,3 +134,93 @@ def test_search_in_a_real_browser(server, index_dir):
             assert "Traceback" not in page.inner_text("[data-testid='stMain']")
         finally:
             browser.close()
+
+
+def search_for(page, server: str, query: str) -> None:
+    page.goto(f"{server}/?q={urllib.parse.quote(query)}", wait_until="domcontentloaded")
+    page.get_by_text("kế hoạch có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
+
+
+def test_issue16_side_by_side_copy_document_figures(server, index_dir):
+    """Plans side by side, one-click copy of passage + citation, the document view, honest counts,
+    Vietnamese everywhere, a figures table that fits 1400 px. Screenshots in test-artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    plans = load_records(index_dir).plans
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+            page = context.new_page()
+            search_for(page, server, "nhà ở xã hội")
+            main = page.locator("[data-testid='stMain']")
+            titles = [main.get_by_text(plan_label(meta), exact=True).first for meta in plans.values()]
+            for t in titles:
+                t.wait_for(timeout=RESULT_TIMEOUT)
+            boxes = [t.bounding_box() for t in titles]
+            assert len({round(b["x"]) for b in boxes}) == len(plans)            # one column per plan
+            assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 60  # on one line
+            page.screenshot(path=str(ARTIFACTS / "issue16-side-by-side.png"))
+            height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+            assert height < 4600, height
+
+            # one click copies the passage and its citation; the copy controls speak Vietnamese
+            button = main.locator(".copy-btn").first
+            expected = button.get_attribute("data-copy")
+            button.click()
+            main.get_by_text("Đã sao chép").first.wait_for(timeout=10_000)
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied == expected and "\n(Kế hoạch" in copied and len(copied) > 100
+            assert main.locator("[aria-label='Copy to clipboard']").count() > 0           # Streamlit's, English,
+            assert main.locator("[aria-label='Copy to clipboard']:visible").count() == 0  # hidden
+            citation_button = main.locator(".copy-btn", has_text="Sao chép trích dẫn").first
+            citation = citation_button.get_attribute("data-copy")
+            citation_button.click()
+            page.wait_for_timeout(500)
+            assert page.evaluate("navigator.clipboard.readText()") == citation and citation.startswith("Kế hoạch")
+            assert "Copy to clipboard" not in main.inner_text()
+
+            # the filters' dropdown has no English "Select all"
+            page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+            page.get_by_role("option").first.wait_for(timeout=10_000)
+            options = page.get_by_role("option").all_inner_texts()
+            assert options and not any("Select" in o for o in options), options
+            page.keyboard.press("Escape")
+
+            # the document view: the whole plan at the hit, with its section tree
+            main.get_by_role("button", name="Xem toàn văn").first.click()
+            dialog = page.get_by_role("dialog")
+            dialog.wait_for(timeout=RESULT_TIMEOUT)
+            dialog.locator("b").first.wait_for(timeout=RESULT_TIMEOUT)
+            assert dialog.get_by_text("Toàn văn").count() >= 1
+            page.screenshot(path=str(ARTIFACTS / "issue16-document.png"))
+            page.keyboard.press("Escape")
+
+            # a cell that scrolls opens at its first highlighted word (here cited deep in long passages)
+            search_for(page, server, "Nghị quyết 42-NQ/TW")
+            page.wait_for_timeout(1000)
+            cells = main.locator("div[style*='max-height: 11rem']", has=page.locator("mark"))
+            assert cells.count() >= 5
+            for n in range(cells.count()):
+                mark, box = cells.nth(n).locator("mark").first.bounding_box(), cells.nth(n).bounding_box()
+                assert box["y"] <= mark["y"] and mark["y"] + mark["height"] <= box["y"] + box["height"], n
+
+            # a weak query: said once, no plan counted
+            search_for(page, server, "xyzzy qwerty")
+            assert "0/5 kế hoạch có đoạn liên quan" in main.inner_text()
+            assert main.locator("[data-testid='stAlertContentWarning']").count() == 1
+
+            # figures for an accent-free query: the stated figures, whole, every column on screen
+            query = urllib.parse.quote("so can nha o xa hoi")
+            page.goto(f"{server}/?mode={page_state.MODE_FIGURES}&q={query}", wait_until="domcontentloaded")
+            grid = page.locator("[data-testid='stDataFrame']")
+            grid.wait_for(timeout=RESULT_TIMEOUT)
+            grid.get_by_text("ít nhất 3.700 căn hộ").first.wait_for(state="attached", timeout=RESULT_TIMEOUT)
+            page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=RESULT_TIMEOUT)
+            box = grid.bounding_box()
+            assert box["x"] + box["width"] <= 1400
+            page.screenshot(path=str(ARTIFACTS / "issue16-figures.png"), full_page=True)
+        finally:
+            browser.close()

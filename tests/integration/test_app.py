@@ -3,6 +3,7 @@ the pure helpers it relies on (search/page/state.py, search/page/export.py)."""
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import os
 import shutil
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import indexer.index.embedders
 import search.engine
 from indexer.structure.citation import plan_label
-from search.page import state as page_state
+from search.page import state as page_state, texts, view
 from search.engine import Searcher
 from search.page.export import CSV_HEADER, csv_rows, results_csv, safe_cell
 
@@ -84,7 +85,11 @@ def test_query_fills_both_views(index_dir, searcher):
     # One block per plan, in the engine's order, each with its best passages and their citations.
     assert plan_titles(by_plan) == [plan_label(g.plan) for g in expected.groups]
     assert len(expected.groups) == 5 and all(g.hits for g in expected.groups)
-    assert [c.value for c in by_plan.code] == [h.passage.citation for g in expected.groups for h in g.hits]
+    # side by side: row r holds each plan's r-th passage, one column per plan
+    rows = view.grid_rows(expected.groups)   # side by side, aligned by part of the plans
+    assert [c.value for c in by_plan.code] == [h.passage.citation for row in rows for cell in row.cells for h in cell]
+    assert len(by_plan.columns) == 5 * (1 + len(rows))
+    assert [r.topic for r in rows] == [c.value for c in by_plan.caption if c.value in {r.topic for r in rows}]
     # The ranked list: k passages, best first.
     assert [c.value for c in ranked.code] == [h.passage.citation for h in expected.hits]
     assert len(ranked.code) == 10
@@ -242,8 +247,14 @@ def test_missing_index_is_built_with_progress(index_dir, tmp_path, monkeypatch):
         return counted(items, desc, report)
 
     monkeypatch.setattr(page_state, "counted", spy)
+    estimates = []
+    estimate = view.build_estimate
+    monkeypatch.setattr(view, "build_estimate", lambda size: estimates.append(size) or estimate(size))
     at = run_search(new_app(), QUERY)   # the first run builds the index
     assert "Nhúng vector" in phases      # the build reported its progress to the page's bar
+    # an honest estimate from the corpus' size, shown while the box waits (then the real box)
+    assert estimates == [(CORPUS / "002_3b6299c3ae673933.txt").stat().st_size]
+    assert [t.key for t in at.text_input] == ["q"]
     assert (tmp_path / "index" / "CURRENT").is_file()
     assert plan_titles(at.tabs[0]) == ["UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"]
 
@@ -351,3 +362,99 @@ def test_type_filter_in_the_sidebar(index_dir, searcher):
     assert chooser.value == ["Kế hoạch"]
     run_search(at, QUERY)
     assert plan_titles(at.tabs[0]) == plan_titles(plain.tabs[0])
+
+
+# -- issue #16: honest relevance, whole-word highlighting, side by side, figures, similar wording --
+DECREE = "Nghị định 20/2021/NĐ-CP"
+
+
+def marks(block) -> set[str]:
+    return {part.split("</mark>")[0] for m in block.markdown for part in m.value.split("<mark>")[1:]}
+
+
+@pytest.mark.slow
+def test_a_weak_query_says_so_once_and_counts_no_plan(index_dir):
+    at = run_search(new_app(), "xyzzy qwerty")
+    assert [w.value for w in at.warning] == [texts.WEAK]
+    assert any("0/5 kế hoạch có đoạn liên quan" in c.value for c in at.caption)
+    assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5
+    assert len(at.tabs[1].code) == 10 and texts.OTHERS not in [c.value for c in at.tabs[1].caption]
+
+
+@pytest.mark.slow
+def test_a_document_number_counts_highlights_and_ranks_honestly(index_dir, searcher):
+    expected = searcher.search(DECREE, k=10)
+    citing = len(expected.relevant_groups)
+    at = run_search(new_app(), DECREE)
+    assert not at.warning
+    assert any(f"{citing}/5 kế hoạch có đoạn liên quan" in c.value for c in at.caption)
+    assert plan_titles(at.tabs[0])[:citing] == [plan_label(g.plan) for g in expected.relevant_groups]
+    assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5 - citing
+    lit = marks(at.tabs[1])
+    assert "20/2021/NĐ-CP" in lit
+    assert not lit & {"định", "Nghị", "quy định", "quyết định", "Đề nghị", "nghị"}
+    ranked_captions = [c.value for c in at.tabs[1].caption]
+    assert texts.OTHERS in ranked_captions   # the passages not citing it come after, said so
+
+
+@pytest.mark.slow
+def test_accent_free_query_lights_whole_accented_phrases(index_dir):
+    at = run_search(new_app(), "nha o xa hoi")
+    lit = {m.lower() for m in marks(at.tabs[1])}
+    assert "nhà ở xã hội" in lit and not lit & {"nhà", "xã", "hội", "ở"}
+
+
+@pytest.mark.slow
+def test_copy_button_and_document_view(index_dir, searcher):
+    at = run_search(new_app(), QUERY)
+    first = searcher.search(QUERY, k=10).groups[0].hits[0]
+    buttons = [m.value for m in at.tabs[0].markdown if 'class="copy-btn"' in m.value]
+    assert buttons and html_lib.escape(first.passage.citation, quote=True) in buttons[0]
+    assert texts.COPY_LABEL in buttons[0]
+    doc_buttons = [b for b in at.button if b.key and b.key.startswith("doc_plan_")]
+    doc_buttons[0].click()
+    at.run()
+    assert not at.exception
+    shown = "".join(m.value for m in at.markdown)
+    assert "<b>" in shown and "padding-left:0.0rem" in shown      # the section tree, the hit's path in bold
+    assert "border-left:3px solid #f0b400" in shown                # the hit marked in the whole text
+
+
+@pytest.mark.slow
+def test_filters_offer_no_english_select_all(index_dir):
+    at = new_app()
+    assert all(at.multiselect(key=key).proto.select_all == 0 for key in ("province", "level", "year", "plan"))
+
+
+@pytest.mark.slow
+def test_figures_put_the_indicator_first_with_a_chart(index_dir):
+    at = new_app(run=False)
+    at.query_params["mode"] = page_state.MODE_FIGURES
+    at.query_params["q"] = "so can nha o xa hoi"
+    at.run()
+    assert not at.exception
+    df = at.dataframe[0].value
+    firsts = df.groupby("Kế hoạch", sort=False)["Số liệu"].first().tolist()
+    assert "ít nhất 3.700 căn hộ" in firsts and "khoảng 5.250 căn hộ" in firsts
+    assert not any("bảo trợ" in m for m in df["Nội dung đo"])
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+@pytest.mark.slow
+def test_similar_wording_order_minimum_and_url(index_dir):
+    at = new_app(run=False)
+    at.query_params["mode"] = page_state.MODE_SIMILAR
+    at.run()
+    run_similar(at, "nhà ở")
+    assert [i.value for i in at.info] == [texts.SIMILAR_SHORT] and not any("Trùng" in c.value for c in at.caption)
+    run_similar(at, HOUSING_LINE)
+    assert at.query_params["q"] in ([HOUSING_LINE], HOUSING_LINE)     # the draft survives a reload
+    firsts = []
+    for c in at.caption:
+        if c.value.startswith("Trùng"):
+            firsts.append(int(c.value.split()[1].rstrip("%")))
+    assert firsts[0] == max(firsts)
+    again = new_app(run=False)
+    again.query_params.update(dict(at.query_params))
+    again.run()
+    assert again.text_area(key="draft").value == HOUSING_LINE

@@ -8,6 +8,7 @@ import pytest
 
 from search.compare.figure_table import CSV_COLUMNS, figure_table, figures_table_json
 from search.page.export import figures_csv
+from search.page.state import FIGURE_HEADERS
 
 ROOT = Path(__file__).resolve().parents[2]
 TIEN_NONG, PHUNG_HIEP, GIA_LAI, DAK_NONG = ("000_2cf1338897e214e5.txt", "001_691f499dba4cfbd2.txt",
@@ -110,5 +111,37 @@ def test_json_and_csv(tables):
     assert dak["figures"][0]["figure"] == "dưới 2%" and dak["figures"][0]["number"] == 2.0
     text = figures_csv(rows).decode("utf-8-sig")
     header, *lines = text.splitlines()
-    assert header.split(",") == list(CSV_COLUMNS)
+    assert header.split(",") == [FIGURE_HEADERS[c] for c in CSV_COLUMNS]   # Vietnamese headers
     assert any(line.startswith("UBND tỉnh Đăk Nông") and ",dưới 2%," in line for line in lines)
+
+
+# Three indicators, the figure each plan states for it (read from the plan texts in corpus/),
+# asked in Vietnamese, without diacritics and in English: the first figure listed is the stated one.
+STATED = {
+    "trained": {"000_2cf1338897e214e5.txt": "đạt 87%", "001_691f499dba4cfbd2.txt": "đạt 80%",
+                "002_3b6299c3ae673933.txt": "từ 25%", DAK_NONG: "đạt 35%"},
+    "social housing": {"002_3b6299c3ae673933.txt": "ít nhất 3.700 căn hộ", DAK_NONG: "khoảng 5.250 căn hộ"},
+    "floor area": {"000_2cf1338897e214e5.txt": "khoảng 33,2m² sàn/người", "001_691f499dba4cfbd2.txt": "khoảng 30m2 sàn/người",
+                   "002_3b6299c3ae673933.txt": "khoảng 25,9m2 sàn/người", DAK_NONG: "khoảng 30m² sàn/người"},
+}
+ASKED = {
+    "trained": ("tỷ lệ lao động được đào tạo", "ty le lao dong duoc dao tao", "share of trained workers"),
+    "social housing": ("số căn nhà ở xã hội", "so can nha o xa hoi", "number of social housing units"),
+    "floor area": ("diện tích nhà ở bình quân đầu người", "dien tich nha o binh quan dau nguoi",
+                   "housing area per person"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("indicator, query", [(i, q) for i, qs in ASKED.items() for q in qs])
+def test_the_first_figure_is_the_one_the_plan_states_for_the_indicator(searcher, indicator, query):
+    rows = {row.doc: row for row in figure_table(searcher, query)}
+    for doc, stated in STATED[indicator].items():
+        figures = [sf.figure.value_text for sf in rows[doc].figures]
+        assert figures and figures[0] == stated, (doc, figures)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["chocolate cake recipe", "football world cup results", "weather forecast tomorrow"])
+def test_an_unrelated_english_question_gets_no_figures(searcher, query):
+    assert not any(row.figures for row in figure_table(searcher, query))

@@ -54,3 +54,11 @@ def test_pasted_paragraph_finds_itself_and_the_same_subject_elsewhere(searcher, 
 
 
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc, start, _", PARAGRAPHS)
+def test_plans_come_in_order_of_shared_wording(searcher, doc, start, _):
+    result = similar_passages(searcher, paragraph(doc, start))
+    best = [max((sp.shared_ratio for sp in p.passages), default=-1.0) for p in result.plans]
+    assert best == sorted(best, reverse=True) and result.plans[0].doc == doc

@@ -98,3 +98,12 @@ def test_document_numbers_dates_and_periods_are_not_figures():
     text = ("Thực hiện Nghị quyết số 42-NQ/TW ngày 24/11/2023, Quyết định số 1983/QĐ-TTg ngày 24 tháng 11 năm "
             "2021 của Thủ tướng, giai đoạn 2021-2025, Hội nghị Trung ương 5 khóa XI")
     assert extract_figures(text) == ()
+
+
+def test_a_measure_goes_on_past_a_comma_to_its_figure():
+    text = ("tỉ lệ người học nghề có bằng cấp, chứng chỉ từ 25%; khoảng 30% lực lượng lao động "
+            "tham gia bảo hiểm xã hội")
+    figures = extract_figures(text)
+    assert [(f.value_text, f.measure) for f in figures] == [
+        ("từ 25%", "tỉ lệ người học nghề có bằng cấp, chứng chỉ"),
+        ("khoảng 30%", "lực lượng lao động tham gia bảo hiểm xã hội")]
