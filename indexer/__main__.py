@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -41,12 +42,39 @@ def main(argv: list[str] | None = None) -> int:
 
         report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
                              force=args.rebuild, progress=tqdm_progress,
-                             log=lambda m: print(m, file=sys.stderr))
-    except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
+                             log=_say)
+    except (IndexProblem, MissingBackend, OSError, ValueError) as e:
+        _say(f"error: {e}")
         return 2
-    print(describe(report), file=sys.stderr)
+    _say(describe(report))
     return 0
+
+
+def run() -> int:
+    """Exit codes: 0 built or up to date; 1 unexpected failure; 2 bad argument, unreadable
+    corpus or index problem (the message names the file and the command to run); 3 the output
+    cannot be written; 130 interrupted."""
+    try:
+        return main()
+    except OSError as e:     # stdout of --inspect closed or on a full disk
+        _say(f"error: cannot write the output ({e.strerror or e})")
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:   # last resort: one line, never a traceback
+        _say(f"error: unexpected failure ({type(e).__name__}: {str(e)[:200]})")
+        return 1
+
+
+def _say(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def describe(report) -> str:
@@ -60,4 +88,4 @@ def describe(report) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

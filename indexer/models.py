@@ -22,6 +22,7 @@ class PlanMetadata:
     title: str = ""           # the line(s) after "KẾ HOẠCH"
     implements: tuple[str, ...] = ()  # higher documents it implements: "42-NQ/TW", "68/NQ-CP", ...
     signer: str = ""          # name under the signature block
+    source: str = ""          # the file path, set only when another plan would get the same label or citation
 
     def to_dict(self) -> dict:
         d = asdict(self)

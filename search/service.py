@@ -1,4 +1,5 @@
-"""Opening a searcher for a corpus: build the index first when it is missing or stale."""
+"""Opening a searcher for a corpus: build the index first when it is missing or stale. When a
+new version cannot be written (read-only folder, full disk), the last good index still answers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,5 +22,24 @@ def open_searcher(index_dir: Path, corpus: Path, log: Callable[[str], None] = la
         build_index(corpus, index_dir, make_embedder(), progress=progress, log=log)
     elif corpus.is_dir() and not index_is_current(index_dir, corpus):
         log(f"{corpus} changed since the index was built: updating {index_dir}")
-        build_index(corpus, index_dir, embedder_for(index_dir), progress=progress, log=log)
+        update_or_keep(index_dir, corpus, log, progress)
     return Searcher(index_dir)
+
+
+def update_or_keep(index_dir: Path, corpus: Path, log: Callable[[str], None] = lambda m: None,
+                   progress=lambda it, desc: it) -> str | None:
+    """Update a stale index; when the new version cannot be written, say once why and what to
+    do, and keep the live one (intact: a failed build removes what it wrote). Returns that
+    message, or None when the update went through."""
+    try:
+        build_index(corpus, index_dir, embedder_for(index_dir), progress=progress, log=log)
+    except store.IndexUnwritable as e:
+        message = stale_message(e)
+        log(message)
+        return message
+    return None
+
+
+def stale_message(problem: store.IndexUnwritable) -> str:
+    return (f"warning: {problem.problem}; searching the last good index, built before the "
+            f"corpus changed. To update it: {problem.command}")

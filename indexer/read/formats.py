@@ -6,9 +6,13 @@ so passages can be verbatim slices of it. Heavy libraries are imported only when
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
+import os
 import pathlib
 import re
+import stat
+import time
 import unicodedata
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -24,6 +28,11 @@ class UnreadableFile(Exception):
 
 def read_text(path: pathlib.Path) -> str:
     """Return the document's text, or raise UnreadableFile(reason)."""
+    return read_text_and_digest(path)[0]
+
+
+def read_text_and_digest(path: pathlib.Path) -> tuple[str, str]:
+    """(the document's text, sha256 of the bytes it was read from): one read of the file."""
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -39,7 +48,7 @@ def read_text(path: pathlib.Path) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise UnreadableFile("PDF has no text layer (scanned image?)" if kind == ".pdf" else "empty file")
-    return text
+    return text, hashlib.sha256(data).hexdigest()
 
 
 def _extract(data: bytes, kind: str) -> str:
@@ -54,13 +63,11 @@ def _extract(data: bytes, kind: str) -> str:
 
 
 def _read_bytes(path: pathlib.Path) -> bytes:
-    """The file's bytes; size limit and OS errors become UnreadableFile."""
+    """The file's bytes; size limit and OS errors become UnreadableFile. Opened without
+    blocking and checked to be a regular file before any read: a FIFO or a device put in
+    place of a file (or a link to one) is refused instead of hanging or reading forever."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except FileNotFoundError:
@@ -69,6 +76,21 @@ def _read_bytes(path: pathlib.Path) -> bytes:
         raise UnreadableFile("a folder, not a file") from None
     except OSError as e:
         raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("a folder, not a file" if stat.S_ISDIR(info.st_mode)
+                                 else "not a regular file (a FIFO, a device or a socket): never read")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableFile(f"file too large ({info.st_size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise UnreadableFile("a folder, not a file") from None
+    except OSError as e:
+        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:  # grew after stat
         raise UnreadableFile(f"file too large (> {MAX_BYTES // 2**20} MB)")
     return data
@@ -221,21 +243,14 @@ _BLOCKS = ("p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", 
 
 
 def _html_text(data: bytes) -> str:
-    """Main text of a saved web page: the content element if one is marked, else the body."""
-    from bs4 import BeautifulSoup, Comment
+    """Main text of a saved web page: the content element if one is marked, else the body.
+    One parse and two passes over the tree, each linear in its size (deep nesting included)."""
+    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(_html_decode(data), "html.parser")
-    for tag in soup.find_all(_NEVER_TEXT):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    root = _content_root(soup)
-    total = len(root.get_text())
-    for tag in root.find_all(_CHROME):
-        # ASP.NET portals wrap the whole page in one <form>: keep a form holding most text
-        if not tag.decomposed and (tag.name != "form" or len(tag.get_text()) < total / 2):
-            tag.decompose()
-    return _flatten(root)
+    lengths = _text_lengths(soup)
+    root = _content_root(soup, lengths)
+    return _flatten(root, lengths)
 
 
 def _html_decode(data: bytes) -> str:
@@ -251,30 +266,85 @@ def _html_decode(data: bytes) -> str:
     return _decode(data)
 
 
-def _content_root(soup):
+def _text_lengths(soup) -> dict[int, tuple[int, int]]:
+    """id(tag) -> (length of its text, of its text with each string stripped), leaving out
+    what is never text; computed bottom-up without recursion."""
+    lengths: dict[int, tuple[int, int]] = {}
+    stack = [(soup, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            raw = stripped = 0
+            for child in node.contents:
+                if _is_text(child):
+                    raw, stripped = raw + len(child), stripped + len(child.strip())
+                elif id(child) in lengths:
+                    raw, stripped = raw + lengths[id(child)][0], stripped + lengths[id(child)][1]
+            lengths[id(node)] = (raw, stripped)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.contents if _is_tag(c) and c.name not in _NEVER_TEXT)
+    return lengths
+
+
+def _is_tag(node) -> bool:
+    return getattr(node, "contents", None) is not None and getattr(node, "name", None) is not None
+
+
+def _is_text(node) -> bool:
+    from bs4 import CData, NavigableString
+
+    return type(node) in (NavigableString, CData)
+
+
+def _content_root(soup, lengths):
     """The largest element whose id/class names the document content, else body or page."""
     def named(tag, names):
         marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or [])).lower()
         return any(n in marks for n in names)
 
     for names in (_CONTENT_NAMES, ("content",)):
-        found = soup.find_all(lambda t: named(t, names))
+        found = [t for t in soup.find_all(lambda t: named(t, names)) if id(t) in lengths]
         if found:
-            return max(found, key=lambda t: len(t.get_text(strip=True)))
+            return max(found, key=lambda t: lengths[id(t)][1])
     return soup.body or soup
 
 
-def _flatten(root) -> str:
-    """Text with a line per block element; runs of spaces in a line collapsed, no blank lines."""
+def _flatten(root, lengths: dict[int, tuple[int, int]]) -> str:
+    """Text with a line per block element; runs of spaces in a line collapsed, no blank lines.
+    Never-text elements and comments are left out, and so is page chrome (nav, header, ...;
+    ASP.NET portals wrap the whole page in one <form>: a form holding most text is kept)."""
     from bs4 import NavigableString
 
-    for s in root.find_all(string=True):
-        if type(s) is NavigableString and s.find_parent("pre") is None:
-            s.replace_with(re.sub(r"\s+", " ", s))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for tag in root.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in root.get_text().split("\n"))
+    half = lengths[id(root)][0] / 2
+    parts: list[str] = []
+    stack: list = [(root, 0)]
+    while stack:
+        node, pre = stack.pop()
+        if type(node) is _Marker:            # pushed below: a block's closing break
+            parts.append(node)
+        elif _is_text(node):
+            parts.append(node if pre or type(node) is not NavigableString else re.sub(r"\s+", " ", node))
+        elif _is_tag(node) and _kept(node, lengths, half):
+            if node.name == "br":
+                parts.append("\n")
+                continue
+            block = "\n" if node.name in _BLOCKS else ""
+            parts.append(block)
+            stack.append((_Marker(block), pre))
+            inner = pre + (node.name == "pre")
+            stack.extend((child, inner) for child in reversed(node.contents))
+    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+class _Marker(str):
+    """Text the flattening walk emits after an element's children (a block's closing break)."""
+
+
+def _kept(tag, lengths: dict[int, tuple[int, int]], half: float) -> bool:
+    if tag.name in _NEVER_TEXT:
+        return False
+    if tag.name in _CHROME:
+        return tag.name == "form" and lengths.get(id(tag), (0, 0))[0] >= half
+    return True

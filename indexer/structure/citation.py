@@ -2,7 +2,9 @@
 Gia Lai, mục III.6". A part the metadata does not know is left out, never invented."""
 from __future__ import annotations
 
-from indexer.models import PlanMetadata
+from dataclasses import replace
+
+from indexer.models import Document, PlanMetadata
 
 
 def _short_date(iso: str) -> str:
@@ -45,6 +47,7 @@ def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str
         parts.append(f"của {meta.issuer}")
     citation = " ".join(p for p in parts if p)
     label = _section_label(tuple(section_numbers))
+    citation = _with_source(citation, meta)
     return f"{citation}, mục {label}" if label else citation
 
 
@@ -55,4 +58,24 @@ def plan_label(meta: PlanMetadata) -> str:
     when = _when(meta, "")
     if when:
         document += f" ({when})"
-    return f"{meta.issuer} — {document}" if meta.issuer else document
+    return _with_source(f"{meta.issuer} — {document}" if meta.issuer else document, meta)
+
+
+# -- telling documents apart (labels and citations that would otherwise be identical) ---------
+
+def _with_source(text: str, meta: PlanMetadata) -> str:
+    return f"{text} [tệp {meta.source}]" if meta.source else text
+
+
+def distinct_documents(documents: tuple[Document, ...]) -> tuple[Document, ...]:
+    """Documents whose plan label or citation would be the same as another's get their file
+    path as `source`, which labels and citations then show; the others are left as they are."""
+    from collections import Counter
+
+    def keys(doc: Document) -> tuple[str, str]:
+        meta = replace(doc.metadata, source="")
+        return plan_label(meta), format_citation(meta, ())
+
+    counts = Counter(k for doc in documents for k in set(keys(doc)))
+    return tuple(replace(doc, metadata=replace(doc.metadata, source=doc.name))
+                 if any(counts[k] > 1 for k in set(keys(doc))) else doc for doc in documents)
