@@ -8,13 +8,12 @@ from __future__ import annotations
 import html
 import logging
 import os
-import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from indexer.index import folder as store
-from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
 from search.compare.figure_table import figure_table
@@ -23,7 +22,8 @@ from search.engine import Searcher
 from search.page import state as page_state
 from search.page import texts
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
-from search.page.highlight import highlight_html
+from search.page.builder import BuildStatus, ServerBuilder
+from search.page.highlight import highlight_html, neutral_bidi
 from search.query import Filters
 from search.results import Hit, PlanGroup, SearchResult
 
@@ -34,9 +34,8 @@ LOG = logging.getLogger("plansearch.app")
 
 # -- loading (once per server) -------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def build_lock() -> threading.Lock:
-    """One build at a time, whichever sessions ask."""
-    return threading.Lock()
+def server_builder() -> ServerBuilder:   # the one build runner of this server, for every session
+    return ServerBuilder(INDEX_DIR, CORPUS_DIR)
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
@@ -45,28 +44,28 @@ def load_searcher(index_dir: str, version: str) -> Searcher:
     return Searcher(index_dir)
 
 
-def ensure_index() -> None:
-    """When the index is missing or older than the corpus, build it with a visible progress bar."""
-    if not CORPUS_DIR.is_dir() or index_is_current(INDEX_DIR, CORPUS_DIR):
-        return
-    with build_lock():
-        if index_is_current(INDEX_DIR, CORPUS_DIR):
-            return
-        bar = st.progress(0.0, text=texts.BUILDING)
-
-        def report(done: float, text: str) -> None:
-            bar.progress(min(1.0, done), text=f"Đang xây dựng chỉ mục — {text}")
-
-        build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
-                    progress=lambda items, desc: page_state.counted(items, desc, report))
-        bar.empty()
+def show_build(status: BuildStatus, live: bool) -> None:
+    """First build: shared progress, redrawn until done; update: the old index answers."""
+    if status.running and not live:
+        st.progress(status.fraction, text=f"{texts.BUILDING} {status.step}")
+        time.sleep(1.0)
+        st.rerun()
+    if status.running:
+        st.caption(texts.UPDATING)
+    elif status.warning and st.session_state.get("_told") != status.warning:
+        st.session_state["_told"] = status.warning
+        st.warning(texts.STALE_INDEX.format(reason=status.warning))
+        st.code(status.command, language="bash")
 
 
 def open_searcher() -> Searcher | None:
     try:
-        ensure_index()
+        status = server_builder().ensure()
         folder = store.current_folder(INDEX_DIR)
-        return load_searcher(str(INDEX_DIR), folder.name if folder else "")
+        show_build(status, live=folder is not None)
+        if folder is None:
+            raise store.IndexMissing(status.problem or status.warning or "no index", status.command or store.BUILD_COMMAND)
+        return load_searcher(str(INDEX_DIR), folder.name)
     except store.IndexProblem as e:
         LOG.warning("index problem: %s", e)
         st.error(texts.INDEX_PROBLEM)
@@ -82,7 +81,11 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
     """First run of a session: the URL (a shared link, a reload) fills the widgets."""
     if st.session_state.get("_from_url"):
         return
-    state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state = page_state.state_from_params(params, choices)
+    dropped = page_state.dropped_filters(params, state)
+    if dropped:
+        st.warning(texts.DROPPED_FILTERS.format(values=neutral_bidi(", ".join(dropped))))
     f = state.filters
     st.session_state.update(q=state.query, province=list(f.provinces), level=list(f.levels),
                             year=list(f.years), plan=list(f.plans), k=state.k, mode=state.mode,
@@ -103,7 +106,7 @@ def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -
         levels = st.multiselect("Cấp", page_state.LEVELS, key="level", placeholder="Tất cả")
         years = st.multiselect("Năm", choices.years, key="year", placeholder="Tất cả")
         docs = st.multiselect("Kế hoạch", choices.plans, key="plan", placeholder="Tất cả",
-                              format_func=lambda doc: plan_label(plans[doc]))
+                              format_func=lambda doc: neutral_bidi(plan_label(plans[doc])))
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years)), k
 
@@ -133,7 +136,8 @@ def search_box() -> str:
 def html_block(escaped: str, style: str) -> None:
     """Render text that is already escaped (html.escape or highlight_html) in a styled block.
     Line breaks become <br> so the block stays one HTML block (no markdown inside)."""
-    st.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+    shown = neutral_bidi(escaped).replace(chr(10), "<br>")
+    st.markdown(f'<div style="{style}">{shown}</div>', unsafe_allow_html=True)
 
 
 def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None:
@@ -141,7 +145,7 @@ def passage_block(searcher: Searcher, hit: Hit, rank: int | None = None) -> None
     prefix = f"#{rank} · " if rank else ""
     html_block(html.escape(prefix + crumb), texts.CRUMB_STYLE)
     html_block(highlight_html(hit.passage.text, hit.matched_terms), texts.TEXT_STYLE)
-    st.code(hit.passage.citation, language=None, wrap_lines=True)
+    st.code(neutral_bidi(hit.passage.citation), language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
     with st.expander("Xem các đoạn cùng mục"):
@@ -231,7 +235,7 @@ def show_similar(result: SimilarResult) -> None:
                 html_block(html.escape(crumb), texts.CRUMB_STYLE)
                 html_block(diff_html(sp.diff), texts.TEXT_STYLE)     # diff_html escapes every word
                 st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
-                st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
+                st.code(neutral_bidi(sp.hit.passage.citation), language=None, wrap_lines=True)
 
 
 def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:

@@ -16,6 +16,8 @@ import time
 import unicodedata
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024   # a .docx's parts, unpacked
+MAX_SECONDS = 60.0                 # reading one PDF stops after its page that passes this
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323]")
@@ -181,33 +183,32 @@ def _checked(text: str) -> str:
 # ---- .docx ---------------------------------------------------------------------------------
 
 def _docx_text(data: bytes) -> str:
-    """Body paragraphs and tables in document order, one paragraph per line."""
+    """Body paragraphs and tables in document order, one paragraph per line, with content
+    controls, text boxes, and side text (headers, footnotes) that carries sentences."""
     import docx
 
+    from indexer.read.docx_text import docx_lines
+
     try:
+        _check_unpacked_size(data)
         document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_lines(document))
+        return "\n".join(docx_lines(document))
+    except UnreadableFile:
+        raise
     except KeyError:
         raise UnreadableFile("zip archive, not a .docx (no word/document.xml)") from None
     except Exception as e:  # zipfile.BadZipFile, lxml errors, python-docx ValueError
         raise UnreadableFile(f"truncated or damaged .docx ({type(e).__name__})") from None
 
 
-def _docx_lines(container, in_cell: bool = False):
-    """Lines of a document or table cell; each table cell paragraph on its own line."""
-    from docx.table import Table
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip bomb: the parts of a .docx unpack to at most MAX_UNPACKED bytes."""
+    import zipfile
 
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen = set()  # a merged cell repeats in every grid column it spans
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    yield from _docx_lines(cell, in_cell=True)
-        elif block.text.strip() or not in_cell:
-            yield block.text
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise UnreadableFile(f".docx unpacks to {unpacked // 2**20} MB (> {MAX_UNPACKED // 2**20} MB)")
 
 
 # ---- .pdf ----------------------------------------------------------------------------------
@@ -226,11 +227,18 @@ def _pdf_text(data: bytes) -> str:
                 raise UnreadableFile("encrypted PDF (needs the cryptography package)") from None
             if not opened:
                 raise UnreadableFile("encrypted PDF")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return "\n".join(_pdf_pages(reader, time.monotonic() + MAX_SECONDS))
     except UnreadableFile:
         raise
     except Exception as e:  # pypdf raises many kinds on damaged files
         raise UnreadableFile(f"damaged PDF: {e or type(e).__name__}") from None
+
+
+def _pdf_pages(reader, deadline: float):
+    for number, page in enumerate(reader.pages, 1):
+        if time.monotonic() > deadline:
+            raise UnreadableFile(f"PDF takes too long to read (over {MAX_SECONDS:.0f} s by page {number})")
+        yield page.extract_text() or ""
 
 
 # ---- .html ---------------------------------------------------------------------------------

@@ -93,6 +93,20 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
                      mode if mode in MODES else MODE_SEARCH)
 
 
+def dropped_filters(params: Mapping[str, Sequence[str]], state: PageState) -> tuple[str, ...]:
+    """The filter values of a link that the index does not know (a removed plan, a province no
+    plan names any more): the page says they were left out instead of silently showing all."""
+    kept = {"plan": state.filters.plans, "province": state.filters.provinces,
+            "level": state.filters.levels, "year": tuple(str(y) for y in state.filters.years)}
+    out = []
+    for key, have in kept.items():
+        v = params.get(key, [])
+        for value in [v] if isinstance(v, str) else v:
+            if value not in have and value not in out:
+                out.append(str(value)[:80])
+    return tuple(out)
+
+
 def params_from_state(state: PageState) -> dict[str, str | list[str]]:
     """Page state -> URL parameters; defaults are left out so a plain link stays short."""
     out: dict[str, str | list[str]] = {}
