@@ -119,4 +119,5 @@ def test_the_next_build_after_a_full_disk_completes(built, fake_embedder_cls, mo
     monkeypatch.undo()
     report = build_index(corpus, index, fake_embedder_cls())
     assert not report.up_to_date and report.embedded > 0
-    assert any("Nội dung mới hoàn toàn" in p.text for p in Searcher(index, embedder=fake_embedder_cls()).passages)
+    passages = Searcher(index, embedder=fake_embedder_cls()).passages
+    assert any("Nội dung mới hoàn toàn" in p.text + " ".join(p.section) for p in passages)
