@@ -41,7 +41,7 @@ def answers(index: Path, embedder) -> list:
 
 def change(corpus: Path) -> None:
     path = sorted(corpus.glob("*.txt"))[0]
-    path.write_text(path.read_text(encoding="utf-8") + "\nVII. BỔ SUNG\n1. Nội dung mới hoàn toàn.\n",
+    path.write_text(path.read_text(encoding="utf-8") + "\nVII. BỔ SUNG\n1. Bổ sung\nNội dung mới hoàn toàn về chuyển đổi số tại cấp xã.\n",
                     encoding="utf-8")
 
 
