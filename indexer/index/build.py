@@ -106,6 +106,22 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
                            tuple(map(tuple, m.get("skipped", []))), tuple(map(tuple, m.get("duplicates", []))),
                            True, {"check": time.perf_counter() - t0}, str(previous.folder))
 
+    try:   # before reading or embedding: a folder that cannot take a new version fails fast
+        tmp = store.new_version_folder(index_dir)
+    except OSError as e:
+        raise store.IndexUnwritable(index_dir, e) from e
+    try:
+        return _build_into(tmp, index_dir, corpus, files, specials, previous, embedder, wanted,
+                           (fingerprint, stats), exact_limit, progress, log, t0)
+    except OSError as e:
+        raise store.IndexUnwritable(index_dir, e) from e
+    finally:   # a failed build removes what it wrote (a committed one was renamed away)
+        if tmp.exists():
+            store.discard(tmp)
+
+
+def _build_into(tmp, index_dir, corpus, files, specials, previous, embedder, wanted, corpus_state,
+                exact_limit, progress, log, t0) -> BuildReport:
     reading = read_corpus(corpus, files, progress=lambda it: progress(it, "Đọc tệp"))
     reading = replace(reading, skipped=tuple(specials) + reading.skipped)
     for s in reading.skipped:
@@ -119,37 +135,22 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
     vectors, embedded = _vectors(passages, reading.documents, previous, embedder, progress)
     t_embed = time.perf_counter()
 
+    fingerprint, stats = corpus_state
     manifest = dict(wanted, corpus=fingerprint, corpus_stat=stats, built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     versions=_versions(), counts={"documents": len(reading.documents), "passages": len(passages)},
                     faiss_index=faiss_kind(len(passages), exact_limit),
                     doc_hashes={d.name: d.content_hash for d in reading.documents},
                     skipped=[[s.name, s.reason] for s in reading.skipped],
                     duplicates=[list(d) for d in reading.duplicates])
-    folder = _write_version(index_dir, passages, documents, vectors, manifest, exact_limit, progress)
+    store.write_records(tmp, passages, {d.name: d.metadata for d in documents}, vectors)
+    write_lexical(tmp, passages, progress)
+    write_dense(tmp, vectors, exact_limit)
+    folder = store.commit_version(index_dir, tmp, manifest)
     t_end = time.perf_counter()
     return BuildReport(len(reading.documents), len(passages), embedded, len(passages) - embedded,
                        tuple((s.name, s.reason) for s in reading.skipped), reading.duplicates, False,
                        {"read_segment": t_read - t0, "embed": t_embed - t_read, "write": t_end - t_embed},
                        str(folder))
-
-
-def _write_version(index_dir: Path, passages, documents, vectors, manifest, exact_limit, progress) -> Path:
-    """Write and commit a new version; a failure removes what it wrote, and a disk that cannot
-    take it (full, read-only, no permission) becomes IndexUnwritable: the live version stays."""
-    try:
-        tmp = store.new_version_folder(index_dir)
-    except OSError as e:
-        raise store.IndexUnwritable(index_dir, e) from e
-    try:
-        store.write_records(tmp, passages, {d.name: d.metadata for d in documents}, vectors)
-        write_lexical(tmp, passages, progress)
-        write_dense(tmp, vectors, exact_limit)
-        return store.commit_version(index_dir, tmp, manifest)
-    except OSError as e:
-        raise store.IndexUnwritable(index_dir, e) from e
-    finally:
-        if tmp.exists():
-            store.discard(tmp)
 
 
 def _previous(index_dir: Path, embedder_settings: dict, force: bool) -> store.StoredIndex | None:
