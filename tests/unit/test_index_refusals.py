@@ -3,7 +3,6 @@ served, never a traceback, never a silent rebuild. A tamperer who re-signs the m
 checksum file) still meets the shape check; one who does not is caught by the checksum."""
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from indexer.index import folder as store
 from indexer.index.build import build_index, index_is_current
 from search.engine import Searcher
+from tools.trials_hostile import MANIFEST_SHAPES, live, manifest_of, refile, resign
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -35,28 +35,6 @@ def index(pristine, tmp_path) -> Path:
     return tmp_path / "index"
 
 
-def live(index: Path) -> Path:
-    return index / (index / "CURRENT").read_text(encoding="utf-8").strip()
-
-
-def manifest_of(index: Path) -> dict:
-    return json.loads((live(index) / "manifest.json").read_text(encoding="utf-8"))
-
-
-def resign(index: Path, manifest=None, raw: bytes | None = None) -> None:
-    """Write a manifest and a matching checksum file, as a careful tamperer would."""
-    data = raw if raw is not None else json.dumps(manifest, ensure_ascii=False).encode("utf-8")
-    (live(index) / "manifest.json").write_bytes(data)
-    (live(index) / "manifest.sha256").write_text(hashlib.sha256(data).hexdigest() + "\n")
-
-
-def refile(index: Path) -> None:
-    """Recompute every file's checksum in the manifest and re-sign it."""
-    m = manifest_of(index)
-    m["files"] = {rel: store.sha256_file(live(index) / rel) for rel in m["files"]}
-    resign(index, m)
-
-
 def assert_refused(index: Path, corpus: Path, fake_embedder_cls, names: str) -> store.IndexProblem:
     """Loading, checking staleness and building (unforced) all refuse, naming the file."""
     before = sorted(p.name for p in index.iterdir())
@@ -74,50 +52,7 @@ def assert_refused(index: Path, corpus: Path, fake_embedder_cls, names: str) -> 
     return loading.value
 
 
-def _set(key, value):
-    return lambda m: {**m, key: value}
-
-
-def _drop(key):
-    return lambda m: {k: v for k, v in m.items() if k != key}
-
-
-def _files(change):
-    return lambda m: {**m, "files": change(dict(m["files"]))}
-
-
-SHAPES = {
-    "a JSON array": lambda m: [m],
-    "a JSON string": lambda m: "manifest",
-    "null": lambda m: None,
-    "a number": lambda m: 2,
-    "format_version 1": _set("format_version", 1),
-    "format_version as text": _set("format_version", "2"),
-    "format_version true": _set("format_version", True),
-    "no format_version": _drop("format_version"),
-    "files emptied": _set("files", {}),
-    "files null": _set("files", None),
-    "files an array": _set("files", []),
-    "files a string": _set("files", "all"),
-    "no files": _drop("files"),
-    "passages not listed": _files(lambda f: {k: v for k, v in f.items() if k != "passages.jsonl"}),
-    "checksum null": _files(lambda f: {**f, "plans.json": None}),
-    "checksum short": _files(lambda f: {**f, "plans.json": "abc"}),
-    "file outside (..)": _files(lambda f: {**f, "../outside.txt": "0" * 64}),
-    "absolute file": _files(lambda f: {**f, "/etc/hostname": "0" * 64}),
-    "listed file missing": _files(lambda f: {**f, "extra.npy": "0" * 64}),
-    "embedder a string": _set("embedder", "x"),
-    "embedder null": _set("embedder", None),
-    "embedder empty": _set("embedder", {}),
-    "embedder dim as text": lambda m: {**m, "embedder": {**m["embedder"], "dim": "8"}},
-    "corpus an array": _set("corpus", []),
-    "corpus values numbers": _set("corpus", {"a.txt": 1}),
-    "doc_hashes null": _set("doc_hashes", None),
-    "skipped a string": _set("skipped", "x"),
-    "duplicates of numbers": _set("duplicates", [[1, 2]]),
-    "corpus_stat bad entry": _set("corpus_stat", {"a.txt": [1]}),
-    "counts a string": _set("counts", "x"),
-}
+SHAPES = MANIFEST_SHAPES
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))
