@@ -16,8 +16,8 @@ from tests.fakes import FakeEmbedder
 from tools.trials import ROOT, Outcome, copy_live_index, prepare_states, real_plans
 from tools.trials_index import concurrency_trial, crash_trials, damage_trials
 from tools.trials_cli import cli_argument_trials
-from tools.trials_hostile import (bind_read_only, corpus_b_of, manifest_trials, special_file_trials,
-                                  unmount, unwritable_trials)
+from tools.trials_hostile import bind_read_only, manifest_trials, unmount, unwritable_trials
+from tools.trials_special import corpus_b_of, special_file_trials
 from tools.trials_inputs import api_bad_queries, bad_corpus_trials, cli_bad_queries
 
 
