@@ -36,17 +36,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.inspect:
             from indexer.structure.inspect import inspect_corpus
 
-            print(inspect_corpus(args.corpus))
-            return 0
-        from indexer.index.build import build_index
+            text = inspect_corpus(args.corpus)
+        else:
+            from indexer.index.build import build_index
 
-        report = build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
-                             force=args.rebuild, progress=tqdm_progress,
-                             log=_say)
+            text = describe(build_index(args.corpus, args.index, make_embedder(args.backend, args.model),
+                                        force=args.rebuild, progress=tqdm_progress, log=_say))
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         _say(f"error: {e}")
         return 2
-    _say(describe(report))
+    if args.inspect:
+        print(text)    # a failure to write it is an output failure (exit 3), not a corpus problem
+    else:
+        _say(text)
     return 0
 
 
@@ -56,13 +58,14 @@ def run() -> int:
     cannot be written; 130 interrupted."""
     try:
         return main()
-    except OSError as e:     # stdout of --inspect closed or on a full disk
-        _say(f"error: cannot write the output ({e.strerror or e})")
+    except OSError as e:     # stdout of --inspect: piped into head (quiet), closed, or on a full disk
+        if not isinstance(e, BrokenPipeError):
+            _say(f"error: cannot write the output ({e.strerror or e})")
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, AttributeError, ValueError):
             pass
-        return 3
+        return 0 if isinstance(e, BrokenPipeError) else 3
     except KeyboardInterrupt:
         return 130
     except Exception as e:   # last resort: one line, never a traceback

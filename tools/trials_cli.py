@@ -65,7 +65,9 @@ def _jobs(index: Path, corpus: Path, work: Path, ro_index: Path | None) -> list[
     ]
     jobs += [(f"indexer {n}", "indexer", a, e, None, None) for n, a, e in indexer]
     jobs += [("indexer --inspect stdout to /dev/full", "indexer", ["--inspect", "--corpus", str(corpus)],
-              OUTPUT, None, "/dev/full")]
+              OUTPUT, None, "/dev/full"),
+             ("indexer --inspect into head (broken pipe)", "indexer", ["--inspect", "--corpus", str(corpus)],
+              OK, None, "pipe")]
     if ro_index is not None:
         jobs += [("search on a read-only index, corpus changed", "search",
                   ["nhà ở xã hội", "--index", str(ro_index), "--corpus", str(work / "changed-corpus")], OK, None, None),
