@@ -34,8 +34,8 @@ LOG = logging.getLogger("plansearch.app")
 
 # -- loading (once per server) -------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def server_builder() -> ServerBuilder:   # the one build runner of this server, for every session
-    return ServerBuilder(INDEX_DIR, CORPUS_DIR)
+def server_builder(index_dir: str, corpus: str) -> ServerBuilder:   # one build runner per server
+    return ServerBuilder(Path(index_dir), Path(corpus))
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
@@ -60,7 +60,7 @@ def show_build(status: BuildStatus, live: bool) -> None:
 
 def open_searcher() -> Searcher | None:
     try:
-        status = server_builder().ensure()
+        status = server_builder(str(INDEX_DIR), str(CORPUS_DIR)).ensure()
         folder = store.current_folder(INDEX_DIR)
         show_build(status, live=folder is not None)
         if folder is None:

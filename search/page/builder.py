@@ -15,7 +15,7 @@ from indexer.index import folder as store
 from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.index.embedders import make_embedder
 
-from search.page.state import counted
+from search.page import state as page_state
 from search.service import stale_message
 
 LOG = logging.getLogger("plansearch.builder")
@@ -76,7 +76,7 @@ class ServerBuilder:
             fresh = store.current_folder(self.index_dir) is None
             embedder = make_embedder() if fresh else embedder_for(self.index_dir)
             build_index(self.corpus, self.index_dir, embedder, log=LOG.warning,
-                        progress=lambda items, desc: counted(items, desc, self._report))
+                        progress=lambda items, desc: page_state.counted(items, desc, self._report))
             self._status = BuildStatus()
         except store.IndexUnwritable as e:
             LOG.warning("%s", stale_message(e))
