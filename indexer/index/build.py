@@ -3,6 +3,7 @@ atomic commit. Unchanged files keep their vectors; a build with nothing changed 
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import time
 from dataclasses import dataclass, field, replace
@@ -59,7 +60,7 @@ def corpus_fingerprint(root: Path, files: Iterable[Path], known: dict | None = N
     known = known or {}
     fingerprint, stats = {}, {}
     for path in files:
-        name = path.relative_to(root).as_posix()
+        name = os.path.relpath(path, root).replace(os.sep, "/")
         side = path.with_suffix(".json")
         stat = _stat_key(path) + _stat_key(side)
         cached = known.get(name)
@@ -73,7 +74,7 @@ def corpus_fingerprint(root: Path, files: Iterable[Path], known: dict | None = N
 
 def _stat_key(path: Path) -> list[int]:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return [-1, -1]
     return [st.st_size, st.st_mtime_ns]

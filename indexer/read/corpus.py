@@ -28,12 +28,13 @@ def corpus_files(root: Path, specials: list[Skipped] | None = None) -> list[Path
             if name.startswith(".") or name.lower().endswith(".json"):
                 continue
             path = Path(dirpath) / name
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
             kind = special_kind(path)
             if kind is None:
-                files.append(path)
+                files.append((rel, path))
             elif specials is not None:
-                specials.append(Skipped(path.relative_to(root).as_posix(), kind))
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+                specials.append(Skipped(rel, kind))
+    return [path for _, path in sorted(files, key=lambda pair: pair[0])]
 
 
 def special_kind(path: Path) -> str | None:
