@@ -122,7 +122,22 @@ def _tamperings(work: Path) -> dict:
             "a file the manifest does not list": (lambda i: (live(i) / "planted.txt").write_text("x"), "planted.txt"),
             "an index file linked outside": (linked_file, "symbolic link"),
             "the version folder linked outside": (linked_version, "symbolic link"),
-            "CURRENT names a path outside": (lambda i: (i / "CURRENT").write_text("v-../../etc\n"), "CURRENT")}
+            "CURRENT names a path outside": (lambda i: (i / "CURRENT").write_text("v-../../etc\n"), "CURRENT"),
+            "CURRENT a FIFO": (lambda i: _replace(i / "CURRENT", fifo=True), "CURRENT"),
+            "CURRENT a link to /dev/zero": (lambda i: _replace(i / "CURRENT", link="/dev/zero"), "CURRENT"),
+            "manifest.json a FIFO": (lambda i: _replace(live(i) / "manifest.json", fifo=True), "manifest.json"),
+            "passages.jsonl a FIFO": (lambda i: _replace(live(i) / "passages.jsonl", fifo=True), "passages.jsonl"),
+            "vectors.npy a link to /dev/zero": (lambda i: _replace(live(i) / "vectors.npy", link="/dev/zero"),
+                                                "vectors.npy")}
+
+
+def _replace(path: Path, fifo: bool = False, link: str = "") -> None:
+    """path replaced by a FIFO or a symbolic link (what would hang or flood a careless reader)."""
+    path.unlink()
+    if fifo:
+        os.mkfifo(path)
+    else:
+        path.symlink_to(link)
 
 
 def manifest_trials(work: Path, states: dict) -> list[Outcome]:

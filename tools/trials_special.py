@@ -1,5 +1,6 @@
 """Reliability trials: special files in the corpus (FIFOs, devices, sockets, links to them or
-to nothing) are skipped once each, and neither a build nor --inspect hangs on them."""
+to nothing, a name that is not UTF-8) are skipped once each, and neither a build nor --inspect
+hangs or fails on them."""
 from __future__ import annotations
 
 import os
@@ -39,9 +40,11 @@ def make_special_corpus(folder: Path, plans: list[Path]) -> dict[str, object]:
     for name, target in links.items():
         (folder / name).symlink_to(target)
     (folder / "dir.txt").mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad-\xff-name.txt"), "wb") as f:   # not UTF-8
+        f.write(plans[-1].read_bytes()[:2000])
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(folder / "sock.txt"))
-    names = ["fifo.txt", "sub/deep-fifo.md", "sock.txt", *links]
+    names = ["fifo.txt", "sub/deep-fifo.md", "sock.txt", "bad-\ufffd-name.txt", *links]
     return {"skipped": names, "socket": sock}
 
 

@@ -88,18 +88,26 @@ def sha256_file(path: Path) -> str:
 def read_pointer(index_dir: Path) -> str | None:
     """What CURRENT says now (None when unreadable): tells a concurrent switch from damage."""
     try:
-        return (index_dir / POINTER).read_text(encoding="utf-8").strip()
+        return _pointer_text(index_dir / POINTER)
     except (OSError, UnicodeDecodeError):
         return None
 
 
+def _pointer_text(path: Path) -> str:
+    """CURRENT's text: a small regular file (a FIFO or a device there would hang or flood)."""
+    if path.exists() and not path.is_file():
+        raise OSError(0, "not a regular file", str(path))
+    with open(path, "rb") as f:
+        return f.read(4096).decode("utf-8").strip()
+
+
 def current_folder(index_dir: Path) -> Path | None:
     try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+        name = _pointer_text(index_dir / POINTER)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexDamaged(f"{index_dir / POINTER} cannot be read ({e})") from e
+        raise IndexDamaged(f"{index_dir / POINTER} cannot be read ({getattr(e, 'strerror', None) or e})") from e
     if not name.startswith("v-") or "/" in name or not (index_dir / name).is_dir():
         raise IndexDamaged(f"{index_dir / POINTER} names no index version ({name[:40]!r})")
     if (index_dir / name).is_symlink():

@@ -29,12 +29,22 @@ def corpus_files(root: Path, specials: list[Skipped] | None = None) -> list[Path
                 continue
             path = Path(dirpath) / name
             rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            kind = special_kind(path)
+            kind = _bad_name(rel) or special_kind(path)
             if kind is None:
                 files.append((rel, path))
             elif specials is not None:
-                specials.append(Skipped(rel, kind))
+                shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                specials.append(Skipped(shown, kind))
     return [path for _, path in sorted(files, key=lambda pair: pair[0])]
+
+
+def _bad_name(rel: str) -> str | None:
+    """A name the index, the JSON output and the page cannot carry (bytes that are not UTF-8)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8: rename it"
+    return None
 
 
 def special_kind(path: Path) -> str | None:

@@ -84,6 +84,18 @@ def test_building_and_inspecting_do_not_hang(hostile, tmp_path, fake_embedder_cl
     assert "SKIPPED pipe.txt" in text and "SKIPPED zero.txt" in text
 
 
+def test_a_name_that_is_not_utf8_is_skipped_not_a_crash(tmp_path, fake_embedder_cls):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(CORPUS.glob("*.txt"))[0], corpus / "ok.txt")
+    with open(os.path.join(os.fsencode(corpus), b"bad-\xff.txt"), "wb") as f:
+        f.write(sorted(CORPUS.glob("*.txt"))[1].read_bytes()[:3000])
+    report = build_index(corpus, tmp_path / "index", fake_embedder_cls())
+    assert report.documents == 1
+    assert report.skipped == (("bad-\ufffd.txt", "its name is not valid UTF-8: rename it"),)
+    assert list(Searcher(tmp_path / "index", embedder=fake_embedder_cls()).plans) == ["ok.txt"]
+
+
 def test_a_fifo_swapped_in_after_listing_is_refused_not_read(tmp_path):
     os.mkfifo(tmp_path / "late.txt")
     with pytest.raises(UnreadableFile, match="not a regular file"):

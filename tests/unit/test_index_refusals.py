@@ -12,7 +12,8 @@ import pytest
 from indexer.index import folder as store
 from indexer.index.build import build_index, index_is_current
 from search.engine import Searcher
-from tools.trials_hostile import MANIFEST_SHAPES, live, manifest_of, refile, resign
+from tests.unit.test_corpus_hostile import within
+from tools.trials_hostile import MANIFEST_SHAPES, _tamperings, live, manifest_of, refile, resign
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -113,3 +114,15 @@ def test_a_forced_rebuild_replaces_a_refused_index(index, pristine, fake_embedde
     report = build_index(pristine[0], index, fake_embedder_cls(), force=True)
     assert report.documents == 2
     Searcher(index, embedder=fake_embedder_cls())
+
+
+TAMPERINGS = list(_tamperings(Path("/nowhere")))
+
+
+@pytest.mark.parametrize("name", TAMPERINGS)
+def test_a_tampered_folder_is_refused(name, index, pristine, fake_embedder_cls, tmp_path):
+    """Edits beyond the manifest's shape, FIFOs and links where index files belong included
+    (each would hang or flood a careless reader): refused within seconds."""
+    change, names = _tamperings(tmp_path)[name]
+    change(index)
+    within(60, assert_refused, index, pristine[0], fake_embedder_cls, names)
