@@ -34,12 +34,18 @@ def update_or_keep(index_dir: Path, corpus: Path, log: Callable[[str], None] = l
     try:
         build_index(corpus, index_dir, embedder_for(index_dir), progress=progress, log=log)
     except store.IndexUnwritable as e:
-        message = stale_message(e)
-        log(message)
-        return message
-    return None
+        message = stale_message(e.problem, e.command)
+    except store.IndexProblem:
+        raise          # a damaged or mismatched index is refused, not served
+    except Exception as e:  # noqa: BLE001 - e.g. the model failed: the last good index still answers
+        message = stale_message(f"updating the index failed ({type(e).__name__}: {str(e)[:200]})",
+                                store.BUILD_COMMAND)
+    else:
+        return None
+    log(message)
+    return message
 
 
-def stale_message(problem: store.IndexUnwritable) -> str:
-    return (f"warning: {problem.problem}; searching the last good index, built before the "
-            f"corpus changed. To update it: {problem.command}")
+def stale_message(problem: str, command: str) -> str:
+    return (f"warning: {problem}; searching the last good index, built before the corpus "
+            f"changed. To update it: {command}")

@@ -260,6 +260,10 @@ def load_records(index_dir: Path, verify: bool = True) -> StoredIndex:
         plans = {k: PlanMetadata.from_dict(v) for k, v in plans_raw.items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise IndexDamaged(f"index records in {folder} cannot be read ({e.__class__.__name__})") from e
+    stray = next((p.doc for p in passages if p.doc not in plans), None)
+    if stray is not None:
+        raise IndexDamaged(f"index records in {folder} disagree: {folder / PASSAGES} has passages of "
+                           f"{str(stray)[:80]!r}, which {folder / PLANS} does not list")
     return StoredIndex(folder, manifest, passages, plans)
 
 

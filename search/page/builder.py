@@ -79,15 +79,14 @@ class ServerBuilder:
                         progress=lambda items, desc: page_state.counted(items, desc, self._report))
             self._status = BuildStatus()
         except store.IndexUnwritable as e:
-            LOG.warning("%s", stale_message(e))
+            LOG.warning("%s", stale_message(e.problem, e.command))
             self._fail(BuildStatus(warning=e.problem, command=e.command))
         except store.IndexProblem as e:
             LOG.warning("index problem: %s", e)
             self._fail(BuildStatus(problem=e.problem, command=e.command))
-        except Exception as e:   # the page must keep serving; the log has the details
+        except Exception as e:   # the last good index keeps answering; the log has the details
             LOG.exception("the index build failed")
-            self._fail(BuildStatus(problem=f"{type(e).__name__}: {str(e)[:200]}",
-                                   command=store.REBUILD_COMMAND))
+            self._fail(BuildStatus(warning=f"{type(e).__name__}: {str(e)[:200]}", command=store.BUILD_COMMAND))
 
     def _fail(self, status: BuildStatus) -> None:
         self._status = status

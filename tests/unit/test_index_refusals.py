@@ -126,3 +126,13 @@ def test_a_tampered_folder_is_refused(name, index, pristine, fake_embedder_cls, 
     change, names = _tamperings(tmp_path)[name]
     change(index)
     within(60, assert_refused, index, pristine[0], fake_embedder_cls, names)
+
+
+def test_passages_of_a_plan_the_records_do_not_list_are_refused(index, pristine, fake_embedder_cls):
+    path = live(index) / "passages.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[0])
+    lines[0] = json.dumps({**row, "doc": "planted.txt"}, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refile(index)
+    assert_refused(index, pristine[0], fake_embedder_cls, "planted.txt")

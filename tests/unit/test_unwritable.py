@@ -121,3 +121,19 @@ def test_the_next_build_after_a_full_disk_completes(built, fake_embedder_cls, mo
     assert not report.up_to_date and report.embedded > 0
     passages = Searcher(index, embedder=fake_embedder_cls()).passages
     assert any("Nội dung mới hoàn toàn" in p.text + " ".join(p.section) for p in passages)
+
+
+def test_a_failing_update_of_another_kind_keeps_the_last_good_index(built, fake_embedder_cls, monkeypatch):
+    """The model fails mid-update: not a disk problem, but the last good index still answers."""
+    corpus, index = built
+    before = answers(index, fake_embedder_cls())
+    change(corpus)
+    monkeypatch.setattr(service, "embedder_for", lambda d: fake_embedder_cls(fail_after_calls=0))
+    said = []
+    searcher = service.open_searcher(index, corpus, log=said.append)
+    assert [[(h.passage.doc, h.passage.char_start, h.score) for h in searcher.search(q, k=5).hits]
+            for q in ("kế hoạch", "chuyen doi so", "an sinh xã hội")] == before
+    assert [m for m in said if m.startswith("warning:")] == [
+        "warning: updating the index failed (RuntimeError: simulated embedding failure); searching the "
+        "last good index, built before the corpus changed. To update it: python -m indexer"]
+    assert not list(index.glob("tmp-*"))
