@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from indexer.models import LEVELS, PlanMetadata
 
 from search.compare.figure_table import FigureRow, table_rows
+from search.page.highlight import neutral_bidi
 from search.query import MAX_QUERY_CHARS, Filters
 
 K_DEFAULT, K_MIN, K_MAX = 10, 1, 50
@@ -126,14 +127,15 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
 
 def figure_display_rows(rows: Sequence[FigureRow]) -> list[dict[str, str]]:
     """The comparison table as the page shows it: one row per figure under Vietnamese headers,
-    every plan listed (a plan without a figure gets one row saying so), all cells text."""
+    every plan listed (a plan without a figure gets one row saying so), all cells text (without
+    bidirectional controls, which would reorder a cell)."""
     out = []
     for row in rows:
         flat = table_rows((row,)) or [{
             "plan": row.label, "province": row.plan.province if row.plan else "",
             "level": row.plan.level if row.plan else "", "figure": NO_FIGURE, "measure": "",
             "target year": "", "citation": ""}]
-        out.extend({FIGURE_HEADERS[key]: str(r.get(key, "")) for key in FIGURE_HEADERS} for r in flat)
+        out.extend({FIGURE_HEADERS[key]: neutral_bidi(str(r.get(key, ""))) for key in FIGURE_HEADERS} for r in flat)
     return out
 
 

@@ -33,6 +33,14 @@ def test_bidi_controls_are_removed_from_display_only():
     assert neutral_bidi("a\u2067b\u2069c") == "abc" and text.count("\u202e") == 2   # the text itself is untouched
 
 
+def test_the_figures_table_shows_no_bidi_controls():
+    figure = SimpleNamespace(value_text="95\u202e%", measure="tỷ lệ \u2067x\u2069", target_year=2030,
+                             citation="Kế hoạch\u200f")
+    row = SimpleNamespace(label="UBND\u202b tỉnh", plan=None, figures=(SimpleNamespace(figure=figure),))
+    cells = page_state.figure_display_rows((row,))[0].values()
+    assert not any(c in cell for cell in cells for c in BIDI)
+
+
 def test_the_figures_csv_goes_through_the_formula_guard():
     figure = SimpleNamespace(value_text="=1+1", measure="@SUM(A1)", target_year=2030, citation="-cmd")
     row = SimpleNamespace(label="+plan", plan=None, figures=(SimpleNamespace(figure=figure),))
