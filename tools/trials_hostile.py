@@ -219,17 +219,18 @@ def read_only(index: Path, work: Path):
 
 
 @contextmanager
-def full_disk(index: Path, work: Path):
-    """index on a disk with room for what it holds and little more: a small tmpfs when
-    possible (a real ENOSPC), else ENOSPC injected where the vectors are written."""
-    size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
+def full_disk(index: Path, work: Path, room: float = 0.1):
+    """index on a disk with room for what it holds and `room` times more (a new version needs
+    a little more than 1.0, so each room fills the disk at another file of the build): a small
+    tmpfs when possible (a real ENOSPC), else ENOSPC injected where the vectors are written."""
+    size = sum(-(-p.stat().st_size // 4096) * 4096 for p in index.rglob("*") if p.is_file())  # pages
     holder = work / f"holder-{os.urandom(3).hex()}"
     shutil.copytree(index, holder)
     shutil.rmtree(index)
     index.mkdir()
-    if _mount("-t", "tmpfs", "-o", f"size={size + 96 * 1024}", "tmpfs", str(index)):
-        shutil.copytree(holder, index, dirs_exist_ok=True)
+    if _mount("-t", "tmpfs", "-o", f"size={size + int(room * size)}", "tmpfs", str(index)):
         try:
+            shutil.copytree(holder, index, dirs_exist_ok=True)
             yield "full tmpfs"
         finally:
             shutil.rmtree(holder, ignore_errors=True)
@@ -270,8 +271,11 @@ def unwritable_trials(work: Path, states: dict) -> list[Outcome]:
     index answers as A, the reason is said once, nothing is left behind; the fault gone, the
     next build answers as B."""
     out = []
-    for name, fault in (("read-only", read_only), ("full disk", full_disk)):
-        index = work / f"unwritable-{name.replace(' ', '-')}"
+    faults = [("read-only", read_only)] + [
+        (f"full disk, room for {room:.0%} of a version", lambda i, w, room=room: full_disk(i, w, room))
+        for room in (0.0, 0.2, 0.4, 0.6, 0.8, 0.95)]
+    for n, (name, fault) in enumerate(faults):
+        index = work / f"unwritable-{n}"
         shutil.copytree(states["A"]["index"], index)
         try:
             with fault(index, work) as how:
