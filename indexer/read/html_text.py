@@ -6,6 +6,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from bs4 import BeautifulSoup, CData, NavigableString   # this module is imported only for HTML
+
 from indexer.read.formats import _decode
 
 _CONTENT_NAMES = ("content1", "toanvancontent", "vbnoidung", "noidung", "fulltext")
@@ -18,8 +20,6 @@ _BLOCKS = ("p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", 
 def html_text(data: bytes) -> str:
     """Main text of a saved web page: the content element if one is marked, else the body.
     One parse and two passes over the tree, each linear in its size (deep nesting included)."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(_html_decode(data), "html.parser")
     lengths = _text_lengths(soup)
     root = _content_root(soup, lengths)
@@ -65,8 +65,6 @@ def _is_tag(node) -> bool:
 
 
 def _is_text(node) -> bool:
-    from bs4 import CData, NavigableString
-
     return type(node) in (NavigableString, CData)
 
 
@@ -87,8 +85,6 @@ def _flatten(root, lengths: dict[int, tuple[int, int]]) -> str:
     """Text with a line per block element; runs of spaces in a line collapsed, no blank lines.
     Never-text elements and comments are left out, and so is page chrome (nav, header, ...;
     ASP.NET portals wrap the whole page in one <form>: a form holding most text is kept)."""
-    from bs4 import NavigableString
-
     half = lengths[id(root)][0] / 2
     parts: list[str] = []
     stack: list = [(root, 0)]
