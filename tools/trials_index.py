@@ -81,6 +81,8 @@ def crash_trials(work: Path, states: dict, n: int, seed: int = 1, delay: float =
             build_index(states["B"]["corpus"], index, FakeEmbedder())
             if answers(Searcher(index, embedder=FakeEmbedder())) != states["B"]["answers"]:
                 raise AssertionError("the next build does not answer as a clean build")
+            if list(index.glob("tmp-*")):
+                raise AssertionError("the killed build's temp folder outlived the next build")
             out.append(Outcome(f"crash {trial}", True, f"{detail}: left index {state}"))
         except (store.IndexProblem, AssertionError, Exception) as e:  # noqa: BLE001
             out.append(Outcome(f"crash {trial}", False, f"{detail}: {type(e).__name__}: {e}"))

@@ -116,11 +116,32 @@ def current_folder(index_dir: Path) -> Path | None:
 
 
 def new_version_folder(index_dir: Path) -> Path:
-    """A fresh temp folder inside index_dir to write a version into."""
+    """A fresh temp folder inside index_dir to write a version into (named after this process,
+    so that the next build can tell a killed build's leftovers from a live build's folder and
+    remove them first: on a full disk they may be what fills it)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir / f"tmp-{uuid.uuid4().hex[:12]}"
+    remove_abandoned(index_dir)
+    tmp = index_dir / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     tmp.mkdir()
     return tmp
+
+
+def remove_abandoned(index_dir: Path) -> None:
+    """Remove the temp folders of builds whose process is gone (on this machine)."""
+    for tmp in index_dir.glob("tmp-*-*"):
+        pid = tmp.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True   # another user's process, or not a pid: leave it to the one-hour rule
+    return True
 
 
 def write_records(folder: Path, passages: list[Passage], plans: dict[str, PlanMetadata],

@@ -5,6 +5,7 @@ failed build leaves nothing behind. Full disk and read-only are injected as the 
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,22 @@ def test_a_failing_update_of_another_kind_keeps_the_last_good_index(built, fake_
         "warning: updating the index failed (RuntimeError: simulated embedding failure); searching the "
         "last good index, built before the corpus changed. To update it: python -m indexer"]
     assert not list(index.glob("tmp-*"))
+
+
+def test_a_killed_builds_leftovers_are_removed_by_the_next_build(built, fake_embedder_cls):
+    """kill -9 leaves a temp folder; the next build removes it at once (it may be what fills a
+    full disk) but never the folder of a build that is still running."""
+    import subprocess
+    import sys
+
+    corpus, index = built
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = index / f"tmp-{gone.pid}-abandoned"
+    (dead / "lexical").mkdir(parents=True)
+    (dead / "vectors.npy").write_bytes(b"\0" * 4096)
+    live = index / f"tmp-{os.getppid()}-running"      # the test runner's parent is alive
+    live.mkdir()
+    change(corpus)
+    build_index(corpus, index, fake_embedder_cls())
+    assert not dead.exists() and live.exists()
