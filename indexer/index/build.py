@@ -64,8 +64,8 @@ def corpus_fingerprint(root: Path, files: Iterable[Path], known: dict | None = N
         side = path.with_suffix(".json")
         stat = _stat_key(path) + _stat_key(side)
         cached = known.get(name)
-        if isinstance(cached, list) and cached[:4] == stat and stat[:2] != [-1, -1]:
-            fingerprint[name] = cached[4]
+        if isinstance(cached, list) and cached[:-1] == stat and stat[0] != -1:
+            fingerprint[name] = cached[-1]
         else:
             fingerprint[name] = _file_hashes(path, side)
         stats[name] = stat + [fingerprint[name]]
@@ -73,11 +73,13 @@ def corpus_fingerprint(root: Path, files: Iterable[Path], known: dict | None = N
 
 
 def _stat_key(path: Path) -> list[int]:
+    """size, mtime and ctime: an edit that keeps the size and puts the mtime back (touch -d,
+    cp -p) still changes the ctime, which no user can set."""
     try:
         st = os.stat(path)
     except OSError:
-        return [-1, -1]
-    return [st.st_size, st.st_mtime_ns]
+        return [-1, -1, -1]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def _file_hashes(path: Path, side: Path) -> str:

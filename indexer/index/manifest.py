@@ -58,8 +58,8 @@ def _record_problems(manifest: dict) -> list[str]:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest.get(key, {}).items()):
             return [f"field {key!r} holds a value that is not text"]
     for name, entry in manifest.get("corpus_stat", {}).items():
-        if not (isinstance(entry, list) and len(entry) == 5 and all(type(x) is int for x in entry[:4])
-                and isinstance(entry[4], str)):
+        if not (isinstance(entry, list) and len(entry) == 7 and all(type(x) is int for x in entry[:6])
+                and isinstance(entry[6], str)):
             return [f"field 'corpus_stat' has a bad entry for {str(name)[:80]!r}"]
     for key in ("skipped", "duplicates"):
         if not all(isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e)

@@ -153,6 +153,21 @@ def test_staleness_hashes_only_files_whose_stat_changed(tmp_path, fake_embedder_
     assert not index_is_current(index, corpus)
 
 
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path, fake_embedder_cls):
+    """The edit a stat check could miss: same size, mtime put back (touch -d, cp -p)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    build_index(corpus, index, fake_embedder_cls())
+    path = sorted(corpus.glob("*.txt"))[0]
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Kế hoạch", "Kế hoạcX", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert not index_is_current(index, corpus)
+
+
 def test_a_touched_but_unchanged_file_is_still_current(tmp_path, fake_embedder_cls):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
