@@ -55,7 +55,7 @@ def settings(embedder: Embedder, exact_limit: int) -> dict:
 
 def corpus_fingerprint(root: Path, files: Iterable[Path], known: dict | None = None) -> tuple[dict, dict]:
     """(fingerprint, stat cache): sha256 of each candidate file and of its JSON sidecar (a
-    sidecar change is a change). A file whose size and mtime match the stat cache of the last
+    sidecar change is a change). A file whose size, mtime and ctime match the stat cache of the last
     build (`known`) keeps its recorded hash without being read again."""
     known = known or {}
     fingerprint, stats = {}, {}
@@ -113,9 +113,10 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
         tmp = store.new_version_folder(index_dir)
     except OSError as e:
         raise store.IndexUnwritable(index_dir, e) from e
+    job = _Job(corpus, tuple(files), tuple(specials), previous, embedder, wanted, fingerprint, stats,
+               exact_limit, t0)
     try:
-        return _build_into(tmp, index_dir, corpus, files, specials, previous, embedder, wanted,
-                           (fingerprint, stats), exact_limit, progress, log, t0)
+        return _build_into(tmp, index_dir, job, progress, log)
     except OSError as e:
         raise store.IndexUnwritable(index_dir, e) from e
     finally:   # a failed build removes what it wrote (a committed one was renamed away)
@@ -123,10 +124,25 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
             store.discard(tmp)
 
 
-def _build_into(tmp, index_dir, corpus, files, specials, previous, embedder, wanted, corpus_state,
-                exact_limit, progress, log, t0) -> BuildReport:
-    reading = read_corpus(corpus, files, progress=lambda it: progress(it, "Đọc tệp"))
-    reading = replace(reading, skipped=tuple(specials) + reading.skipped)
+@dataclass(frozen=True)
+class _Job:
+    """What a build that has something to do starts from."""
+    corpus: Path
+    files: tuple[Path, ...]
+    specials: tuple             # Skipped: special files of the corpus, never read
+    previous: store.StoredIndex | None
+    embedder: Embedder
+    wanted: dict                # settings()
+    fingerprint: dict
+    stats: dict
+    exact_limit: int
+    started: float
+
+
+def _build_into(tmp: Path, index_dir: Path, job: _Job, progress, log) -> BuildReport:
+    """Read, cut, embed and write the new version into tmp, then commit it."""
+    reading = read_corpus(job.corpus, job.files, progress=lambda it: progress(it, "Đọc tệp"))
+    reading = replace(reading, skipped=job.specials + reading.skipped)
     for s in reading.skipped:
         log(f"bỏ qua {s.name}: {s.reason}")
     documents = distinct_documents(reading.documents)
@@ -135,24 +151,24 @@ def _build_into(tmp, index_dir, corpus, files, specials, previous, embedder, wan
         passages.extend(passages_for(doc))
     t_read = time.perf_counter()
 
-    vectors, embedded = _vectors(passages, reading.documents, previous, embedder, progress)
+    vectors, embedded = _vectors(passages, reading.documents, job.previous, job.embedder, progress)
     t_embed = time.perf_counter()
 
-    fingerprint, stats = corpus_state
-    manifest = dict(wanted, corpus=fingerprint, corpus_stat=stats, built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    manifest = dict(job.wanted, corpus=job.fingerprint, corpus_stat=job.stats,
+                    built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                     versions=_versions(), counts={"documents": len(reading.documents), "passages": len(passages)},
-                    faiss_index=faiss_kind(len(passages), exact_limit),
+                    faiss_index=faiss_kind(len(passages), job.exact_limit),
                     doc_hashes={d.name: d.content_hash for d in reading.documents},
                     skipped=[[s.name, s.reason] for s in reading.skipped],
                     duplicates=[list(d) for d in reading.duplicates])
     store.write_records(tmp, passages, {d.name: d.metadata for d in documents}, vectors)
     write_lexical(tmp, passages, progress)
-    write_dense(tmp, vectors, exact_limit)
+    write_dense(tmp, vectors, job.exact_limit)
     folder = store.commit_version(index_dir, tmp, manifest)
     t_end = time.perf_counter()
     return BuildReport(len(reading.documents), len(passages), embedded, len(passages) - embedded,
                        tuple((s.name, s.reason) for s in reading.skipped), reading.duplicates, False,
-                       {"read_segment": t_read - t0, "embed": t_embed - t_read, "write": t_end - t_embed},
+                       {"read_segment": t_read - job.started, "embed": t_embed - t_read, "write": t_end - t_embed},
                        str(folder))
 
 
