@@ -136,11 +136,17 @@ def test_html_keeps_a_form_that_holds_the_page_but_drops_chrome(tmp_path):
 
 # -- staleness by stat -------------------------------------------------------------------------
 
-def test_staleness_hashes_only_files_whose_stat_changed(tmp_path, fake_embedder_cls, monkeypatch):
+@pytest.fixture
+def indexed(tmp_path, fake_embedder_cls) -> tuple[Path, Path]:
+    """(corpus, index): a copy of the five plans and its fake-embedded index."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    index = tmp_path / "index"
-    build_index(corpus, index, fake_embedder_cls())
+    build_index(corpus, tmp_path / "index", fake_embedder_cls())
+    return corpus, tmp_path / "index"
+
+
+def test_staleness_hashes_only_files_whose_stat_changed(indexed, monkeypatch):
+    corpus, index = indexed
     hashed = []
     real = store.sha256_file
     monkeypatch.setattr(store, "sha256_file", lambda p: hashed.append(Path(p).name) or real(p))
@@ -153,12 +159,9 @@ def test_staleness_hashes_only_files_whose_stat_changed(tmp_path, fake_embedder_
     assert not index_is_current(index, corpus)
 
 
-def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path, fake_embedder_cls):
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(indexed):
     """The edit a stat check could miss: same size, mtime put back (touch -d, cp -p)."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = tmp_path / "index"
-    build_index(corpus, index, fake_embedder_cls())
+    corpus, index = indexed
     path = sorted(corpus.glob("*.txt"))[0]
     before = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -168,11 +171,8 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path, fake_embedder
     assert not index_is_current(index, corpus)
 
 
-def test_a_touched_but_unchanged_file_is_still_current(tmp_path, fake_embedder_cls):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = tmp_path / "index"
-    build_index(corpus, index, fake_embedder_cls())
+def test_a_touched_but_unchanged_file_is_still_current(indexed, fake_embedder_cls):
+    corpus, index = indexed
     path = sorted(corpus.glob("*.txt"))[0]
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
     assert index_is_current(index, corpus)          # the hash says nothing changed
