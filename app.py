@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 import logging
 import os
-import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from indexer.index import folder as store
-from indexer.index.build import build_index, embedder_for, index_is_current
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
 from search.compare.figure_table import figure_table
@@ -20,7 +19,8 @@ from search.engine import Searcher
 from search.page import state as page_state, texts, view
 from search.page.document import document_view, tree_html
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
-from search.page.highlight import highlight_query
+from search.page.builder import BuildStatus, ServerBuilder
+from search.page.highlight import highlight_query, neutral_bidi
 from search.query import Filters, QueryAnalysis
 from search.results import Hit, SearchResult
 
@@ -31,8 +31,8 @@ LOG = logging.getLogger("plansearch.app")
 
 
 @st.cache_resource(show_spinner=False)
-def build_lock() -> threading.Lock:   # one build at a time, whichever sessions ask
-    return threading.Lock()
+def server_builder(index_dir: str, corpus: str) -> ServerBuilder:   # one build runner per server
+    return ServerBuilder(Path(index_dir), Path(corpus))
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
@@ -41,31 +41,26 @@ def load_searcher(index_dir: str, version: str) -> Searcher:   # once per server
 
 
 @st.cache_resource(show_spinner=texts.LOADING, max_entries=2)
-def load_milvus_searcher(uri: str, generation: int) -> Searcher:
-    """Reopened when an update anywhere changes the index's generation on the server."""
+def load_milvus_searcher(uri: str, generation: int) -> Searcher:   # reopened when the server's index changes
     from search.milvus_source import open_milvus_searcher
 
     return open_milvus_searcher(uri)
 
 
-def ensure_index() -> None:
-    """When the index is missing or older than the corpus, build it with a visible progress bar."""
-    if not CORPUS_DIR.is_dir() or index_is_current(INDEX_DIR, CORPUS_DIR):
-        return
-    with build_lock():
-        if index_is_current(INDEX_DIR, CORPUS_DIR):
-            return
-        size = sum(f.stat().st_size for f in CORPUS_DIR.iterdir() if f.is_file())
-        (box := st.empty()).text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
-        bar = st.progress(0.0, text=(title := texts.BUILDING.format(estimate=view.build_estimate(size))))
-
-        def report(done: float, text: str) -> None:  # the bar build_index's progress draws
-            bar.progress(min(1.0, done), text=f"{title} — {text}")
-
-        build_index(CORPUS_DIR, INDEX_DIR, embedder_for(INDEX_DIR), log=LOG.warning,
-                    progress=lambda items, desc: page_state.counted(items, desc, report))
-        bar.empty()
-        box.empty()
+def show_build(status: BuildStatus, live: bool) -> None:
+    """First build: the search box (disabled) and the shared progress with an estimate, redrawn
+    until done; an update: the old index answers; a failed update: said once, with the command."""
+    if status.running and not live:
+        st.text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
+        st.progress(status.fraction, text=view.build_title(CORPUS_DIR, status.step))
+        time.sleep(1.0)
+        st.rerun()
+    if status.running:
+        st.caption(texts.UPDATING)
+    elif status.warning and st.session_state.get("_told") != status.warning:
+        st.session_state["_told"] = status.warning
+        st.warning(texts.STALE_INDEX.format(reason=status.warning))
+        st.code(status.command, language="bash")
 
 
 def open_searcher() -> Searcher | None:
@@ -74,9 +69,12 @@ def open_searcher() -> Searcher | None:
             from search.milvus_source import index_generation
 
             return load_milvus_searcher(MILVUS_URI, index_generation(MILVUS_URI))
-        ensure_index()
+        status = server_builder(str(INDEX_DIR), str(CORPUS_DIR)).ensure()
         folder = store.current_folder(INDEX_DIR)
-        return load_searcher(str(INDEX_DIR), folder.name if folder else "")
+        show_build(status, live=folder is not None)
+        if folder is None:
+            raise store.IndexMissing(status.problem or status.warning or "no index", status.command or store.BUILD_COMMAND)
+        return load_searcher(str(INDEX_DIR), folder.name)
     except store.IndexProblem as e:
         LOG.warning("index problem: %s", e)
         st.error(texts.INDEX_PROBLEM)
@@ -91,18 +89,16 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
     """First run of a session: the URL (a shared link, a reload) fills the widgets."""
     if st.session_state.get("_from_url"):
         return
-    state = page_state.state_from_params({key: st.query_params.get_all(key) for key in st.query_params}, choices)
-    f = state.filters
-    draft = state.query if state.mode == page_state.MODE_SIMILAR else ""   # the draft travels as q
-    st.session_state.update(q="" if draft else state.query, draft=draft, province=list(f.provinces),
-                            level=list(f.levels), year=list(f.years), doc_type=list(f.doc_types),
-                            plan=list(f.plans), k=state.k, mode=state.mode, _from_url=True)
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state = page_state.state_from_params(params, choices)
+    dropped = page_state.dropped_filters(params, state)
+    if dropped:
+        st.warning(texts.DROPPED_FILTERS.format(values=neutral_bidi(", ".join(dropped))))
+    st.session_state.update(page_state.widget_values(state), _from_url=True)
 
 
 def sync_url(state: page_state.PageState) -> None:
-    want = page_state.params_from_state(state)
-    have = {key: st.query_params.get_all(key) for key in st.query_params}
-    if have != {key: v if isinstance(v, list) else [v] for key, v in want.items()}:
+    if (want := page_state.url_update({k: st.query_params.get_all(k) for k in st.query_params}, state)) is not None:
         st.query_params.from_dict(want)
 
 
@@ -115,18 +111,9 @@ def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -
         years = st.multiselect("Năm", choices.years, key="year", **every)
         doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", **every)
         docs = st.multiselect(texts.FILTER_DOCUMENT, choices.plans, key="plan",
-                              format_func=lambda doc: plan_label(plans[doc]), **every)
+                              format_func=lambda doc: neutral_bidi(plan_label(plans[doc])), **every)
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years), tuple(doc_types)), k
-
-
-def mode_selector() -> str:
-    return st.radio("Chế độ", list(page_state.MODES), key="mode", horizontal=True,
-                    format_func=page_state.MODES.get, label_visibility="collapsed")
-
-
-def use_example(text: str) -> None:
-    st.session_state["q"] = text
 
 
 def search_box() -> str:
@@ -137,7 +124,7 @@ def search_box() -> str:
     chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
     chips.caption("Thử:")
     for i, text in enumerate(texts.EXAMPLES):
-        chips.button(text, key=f"example_{i}", on_click=use_example, args=(text,))
+        chips.button(text, key=f"example_{i}", on_click=st.session_state.update, kwargs={"q": text})
     return query
 
 
@@ -152,7 +139,8 @@ def guarded(what: str, call, *args, **kwargs):   # None after a log line and a s
 
 def html_block(escaped: str, style: str, where=st) -> None:
     """Already escaped text in a styled block; line breaks become <br> (one HTML block)."""
-    where.markdown(f'<div style="{style}">{escaped.replace(chr(10), "<br>")}</div>', unsafe_allow_html=True)
+    shown = neutral_bidi(escaped).replace(chr(10), "<br>")
+    where.markdown(f'<div style="{style}">{shown}</div>', unsafe_allow_html=True)
 
 
 @st.dialog(texts.DOCUMENT_TITLE, width="large")
@@ -174,7 +162,7 @@ def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
 def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
     html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
     html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "plan" else texts.TEXT_STYLE)
-    st.code(hit.passage.citation, language=None, wrap_lines=True)
+    st.code(neutral_bidi(hit.passage.citation), language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
     st.markdown(view.copy_button(view.copy_text(hit), texts.COPY_LABEL)   # both escaped
@@ -201,11 +189,14 @@ def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
                     passage_block(searcher, hit, result.query, "plan")
 
 
-def show_result(searcher: Searcher, result: SearchResult) -> None:
+def top_bar(caption: str, label: str, data: bytes, file_name: str, key: str) -> None:
     top, button = st.columns([4, 1], vertical_alignment="center")
-    top.caption(view.result_caption(result))
-    button.download_button("Tải kết quả (CSV)", results_csv(result), file_name=CSV_FILE_NAME,
-                           mime=CSV_MIME, on_click="ignore", key="download", width="stretch")
+    top.caption(caption)
+    button.download_button(label, data, file_name=file_name, mime=CSV_MIME, on_click="ignore", key=key, width="stretch")
+
+
+def show_result(searcher: Searcher, result: SearchResult) -> None:
+    top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result), CSV_FILE_NAME, "download")
     if result.weak:
         st.warning(texts.WEAK)
     by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
@@ -226,24 +217,14 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
         return
     table = page_state.figure_display_rows(rows)
     with_figures = sum(1 for r in rows if r.figures)
-    top, button = st.columns([4, 1], vertical_alignment="center")
-    top.caption(f"{with_figures}/{len(rows)} kế hoạch có số liệu")
-    button.download_button("Tải bảng số liệu (CSV)", figures_csv(rows), file_name=texts.FIGURES_CSV_NAME,
-                           mime=CSV_MIME, on_click="ignore", key="download_figures", width="stretch")
+    top_bar(f"{with_figures}/{len(rows)} kế hoạch có số liệu", "Tải bảng số liệu (CSV)", figures_csv(rows),
+            texts.FIGURES_CSV_NAME, "download_figures")
     if not with_figures:
         st.info(texts.NO_FIGURES)
     st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
     if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
         st.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
                      x="Kế hoạch", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
-
-
-def draft_box() -> str:
-    with st.form("similar", border=False):
-        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160, max_chars=page_state.MAX_QUERY_CHARS * 5,
-                             placeholder="Dán đoạn văn của bản thảo vào đây")
-        st.form_submit_button(texts.SIMILAR_BUTTON, type="primary")
-    return draft
 
 
 def show_similar(result: SimilarResult) -> None:
@@ -260,11 +241,14 @@ def show_similar(result: SimilarResult) -> None:
                 for col, escaped in zip(st.columns(2), diff_sides(sp.diff)):   # diff_sides escapes every word
                     html_block(escaped, texts.TEXT_STYLE, col)
                 st.caption(f"Trùng {page_state.share_text(sp.shared_ratio)} từ ngữ của bản thảo")
-                st.code(sp.hit.passage.citation, language=None, wrap_lines=True)
+                st.code(neutral_bidi(sp.hit.passage.citation), language=None, wrap_lines=True)
 
 
 def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
-    draft = draft_box()
+    with st.form("similar", border=False):
+        draft = st.text_area(texts.SIMILAR_LABEL, key="draft", height=160, max_chars=page_state.MAX_QUERY_CHARS * 5,
+                             placeholder="Dán đoạn văn của bản thảo vào đây")
+        st.form_submit_button(texts.SIMILAR_BUTTON, type="primary")
     if not draft.strip() or view.draft_too_short(draft):
         st.info(texts.SIMILAR_SHORT if draft.strip() else texts.SIMILAR_HINT)
         return
@@ -287,7 +271,8 @@ def main() -> None:
     init_from_url(choices)
     for key in ("q", "draft"):   # keep what was typed while the other mode's widgets are not drawn
         st.session_state[key] = st.session_state.get(key, "")
-    mode = mode_selector()
+    mode = st.radio("Chế độ", list(page_state.MODES), key="mode", horizontal=True,
+                    format_func=page_state.MODES.get, label_visibility="collapsed")
     filters, k = sidebar(searcher.plans, choices)
     if mode == page_state.MODE_SIMILAR:
         sync_url(page_state.PageState(st.session_state.get("draft", ""), filters, k, mode))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -55,29 +56,59 @@ def main(argv: list[str] | None = None) -> int:
         if args.inspect:
             from indexer.structure.inspect import inspect_corpus
 
-            print(inspect_corpus(args.corpus))
-            return 0
-        embedder = make_embedder(args.backend, args.model, progress=model_progress())
-        if args.prepare_model:
-            print(f"model ready: {embedder.backend}:{embedder.model_id}", file=sys.stderr)
-            return 0
-        if args.milvus:
-            from functools import partial
-
-            from indexer.index.milvus_store import build_milvus
-
-            build_index = partial(build_milvus, part=args.part)
+            text = inspect_corpus(args.corpus)
         else:
-            from indexer.index.build import build_index
+            embedder = make_embedder(args.backend, args.model, progress=model_progress())
+            if args.prepare_model:
+                _say(f"model ready: {embedder.backend}:{embedder.model_id}")
+                return 0
+            if args.milvus:
+                from functools import partial
 
-        report = build_index(args.corpus, args.milvus or args.index, embedder,
-                             force=args.rebuild, progress=tqdm_progress,
-                             log=lambda m: print(m, file=sys.stderr))
-    except (IndexProblem, MissingBackend, FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
+                from indexer.index.milvus_store import build_milvus
+
+                build_index = partial(build_milvus, part=args.part)
+            else:
+                from indexer.index.build import build_index
+
+            text = describe(build_index(args.corpus, args.milvus or args.index, embedder,
+                                        force=args.rebuild, progress=tqdm_progress, log=_say))
+    except (IndexProblem, MissingBackend, OSError, ValueError) as e:
+        _say(f"error: {e}")
         return 2
-    print(describe(report), file=sys.stderr)
+    if args.inspect:
+        print(text)    # a failure to write it is an output failure (exit 3), not a corpus problem
+    else:
+        _say(text)
     return 0
+
+
+def run() -> int:
+    """Exit codes: 0 built or up to date; 1 unexpected failure; 2 bad argument, unreadable
+    corpus or index problem (the message names the file and the command to run); 3 the output
+    cannot be written; 130 interrupted."""
+    try:
+        return main()
+    except OSError as e:     # stdout of --inspect: piped into head (quiet), closed, or on a full disk
+        if not isinstance(e, BrokenPipeError):
+            _say(f"error: cannot write the output ({e.strerror or e})")
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
+        return 0 if isinstance(e, BrokenPipeError) else 3
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:   # last resort: one line, never a traceback
+        _say(f"error: unexpected failure ({type(e).__name__}: {str(e)[:200]})")
+        return 1
+
+
+def _say(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def describe(report) -> str:
@@ -91,4 +122,4 @@ def describe(report) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -23,6 +23,7 @@ class PlanMetadata:
     implements: tuple[str, ...] = ()  # higher documents it implements: "42-NQ/TW", "68/NQ-CP", ...
     signer: str = ""          # name under the signature block
     based_on: tuple[str, ...] = ()    # what its "Căn cứ ..." lines name, one entry per line
+    source: str = ""          # the file path, set only when another plan would get the same label or citation
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -99,13 +100,29 @@ def cli_filters(args, plans) -> Filters | None:
                    picked["type"])
 
 
+MAX_QUERIES = 100_000                 # lines of --queries FILE or stdin
+MAX_QUERY_INPUT = 16 * 1024 * 1024    # bytes of --queries FILE or stdin
+
+
 def read_queries(path: Path) -> list[str]:
-    data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    """One query per line of the file ('-': stdin), bounded: an endless or huge input is refused
+    with a message instead of filling the memory."""
+    if str(path) == "-":
+        if sys.stdin is None:
+            raise ValueError("standard input is closed: give the query as an argument or --queries FILE")
+        data = sys.stdin.buffer.read(MAX_QUERY_INPUT + 1)
+    else:
+        with open(path, "rb") as f:
+            data = f.read(MAX_QUERY_INPUT + 1)
+    if len(data) > MAX_QUERY_INPUT:
+        raise ValueError(f"the queries input is larger than {MAX_QUERY_INPUT // 2**20} MB: split it")
     # one query per "\n" line: str.splitlines() would also split at \x0b \x0c \x1c-\x1e \x85
     # \u2028 \u2029 inside a query, and the JSON lines out would no longer match the lines in
     lines = data.decode("utf-8", errors="replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    if len(lines) > MAX_QUERIES:
+        raise ValueError(f"the queries input has {len(lines)} lines, more than {MAX_QUERIES}: split it")
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
@@ -127,8 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         queries = read_queries(args.queries) if args.queries else (
             read_queries(Path("-")) if args.query == "-" else [args.query])
-        searcher = open_milvus(args.milvus) if args.milvus else open_searcher(
-            args.index, args.corpus, log=lambda m: print(m, file=sys.stderr))
+        searcher = open_milvus(args.milvus) if args.milvus else open_searcher(args.index, args.corpus, log=_say)
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -148,14 +164,41 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> int:
+    """Exit codes: 0 answered; 1 unexpected failure; 2 bad argument, unreadable input or index
+    problem; 3 the output cannot be written; 130 interrupted."""
     try:
         return main()
     except BrokenPipeError:  # output piped into head or a closed pager: stop quietly
-        sys.stderr.close()
+        _quiet_stdout()
         return 0
     except IndexProblem as e:  # the index became unusable mid-run (a Milvus server that went down)
-        print(f"error: {e}", file=sys.stderr)
+        _say(f"error: {e}")
         return 2
+    except OSError as e:     # a full disk or a closed descriptor behind stdout
+        _quiet_stdout()
+        _say(f"error: cannot write the results ({e.strerror or e})")
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:   # last resort: one line, never a traceback
+        _say(f"error: unexpected failure ({type(e).__name__}: {str(e)[:200]})")
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _say(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

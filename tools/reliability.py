@@ -15,6 +15,9 @@ from pathlib import Path
 from tests.fakes import FakeEmbedder
 from tools.trials import ROOT, Outcome, copy_live_index, prepare_states, real_plans
 from tools.trials_index import concurrency_trial, crash_trials, damage_trials
+from tools.trials_cli import cli_argument_trials
+from tools.trials_hostile import bind_read_only, manifest_trials, unmount, unwritable_trials
+from tools.trials_special import corpus_b_of, special_file_trials
 from tools.trials_inputs import api_bad_queries, bad_corpus_trials, cli_bad_queries
 
 
@@ -23,6 +26,25 @@ def _report(title: str, outcomes: list[Outcome]) -> tuple[int, int]:
         if not o.ok:
             print(f"  FAIL {title}: {o.name}: {o.detail}", file=sys.stderr)
     return len(outcomes), sum(o.ok for o in outcomes)
+
+
+def _cli_arguments(work: Path, real_index: Path) -> list:
+    """Every bad argument; when the real index can be mounted read-only, the CLI on it too."""
+    cli_work = work / "cli"
+    cli_work.mkdir()
+    ro = None
+    if real_index.is_dir():
+        ro = cli_work / "ro-index"
+        shutil.copytree(real_index, ro)
+        corpus_b_of(cli_work, ROOT / "corpus")   # cli/changed-corpus
+        if not bind_read_only(ro):
+            print("  (cannot mount read-only here: the CLI read-only trials are left out)", file=sys.stderr)
+            ro = None
+    try:
+        return cli_argument_trials(real_index, ROOT / "corpus", cli_work, ro)
+    finally:
+        if ro is not None:
+            unmount(ro)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +99,20 @@ def main(argv: list[str] | None = None) -> int:
         tried, passed = _report("damage", damage_trials(work, states, args.damage))
         lines.append(f"damage trials / detected: {tried} / {passed}")
         print(f"  damage: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        tried, passed = _report("manifest", manifest_trials(work, states))
+        lines.append(f"manifest shapes and tamperings tried / refused: {tried} / {passed}")
+        tried, passed = _report("unwritable", unwritable_trials(work, states))
+        lines.append(f"read-only and full-disk trials / last good index served: {tried} / {passed}")
+        tried, passed = _report("special file", special_file_trials(work, plans))
+        lines.append(f"special files tried / skipped without hanging: {tried} / {passed}")
+        print(f"  manifest, unwritable, special files: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        tried, passed = _report("cli argument", _cli_arguments(work, real_index))
+        lines.append(f"bad arguments and streams tried / clean: {tried} / {passed}")
+        print(f"  cli arguments: {time.perf_counter() - t:.1f}s", file=sys.stderr)
 
         t = time.perf_counter()
         tried, identical, problems = concurrency_trial(work, states, args.threads, args.per_thread)

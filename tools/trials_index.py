@@ -81,6 +81,8 @@ def crash_trials(work: Path, states: dict, n: int, seed: int = 1, delay: float =
             build_index(states["B"]["corpus"], index, FakeEmbedder())
             if answers(Searcher(index, embedder=FakeEmbedder())) != states["B"]["answers"]:
                 raise AssertionError("the next build does not answer as a clean build")
+            if list(index.glob("tmp-*")):
+                raise AssertionError("the killed build's temp folder outlived the next build")
             out.append(Outcome(f"crash {trial}", True, f"{detail}: left index {state}"))
         except (store.IndexProblem, AssertionError, Exception) as e:  # noqa: BLE001
             out.append(Outcome(f"crash {trial}", False, f"{detail}: {type(e).__name__}: {e}"))
@@ -236,11 +238,22 @@ def concurrency_trial(work: Path, states: dict, threads: int, per_thread: int,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stop = threading.Event()
     fresh = {"opened": 0, "A": 0, "B": 0}
+    # on a loaded machine one rebuild can outlast the planned searches: they go on (up to 3
+    # minutes) until a rebuild completed and a fresh Searcher saw its index
+    rebuilt = threading.Event()
+    deadline = time.monotonic() + 180
+    done_lines: list[bytes] = []
+    if rebuilds is not None:
+        threading.Thread(target=lambda: [done_lines.append(line) or rebuilt.set()
+                                         for line in iter(rebuilds.stdout.readline, b"")], daemon=True).start()
+    searched = [0] * threads
 
     def worker(t: int):
         rng = random.Random(t)
         same = 0
-        for _ in range(per_thread):
+        while searched[t] < per_thread or (rebuild and not (rebuilt.is_set() and fresh["B"])
+                                           and time.monotonic() < deadline):
+            searched[t] += 1
             q = rng.choice(CONCURRENT_QUERIES)
             try:
                 if signature(searcher.search(q)) == reference[q]:
@@ -279,8 +292,7 @@ def concurrency_trial(work: Path, states: dict, threads: int, per_thread: int,
     if rebuilds is not None:
         rebuilds.kill()
         rebuilds.wait()
-        lines = rebuilds.stdout.read().split()
-        done_rebuilds = int(lines[-1]) if lines else 0
+        done_rebuilds = len(done_lines)
         err = rebuilds.stderr.read().decode("utf-8", "replace")
         if "Traceback" in err and "KeyboardInterrupt" not in err:
             problems.append(f"the concurrent rebuild failed: {err.strip()[-300:]}")
@@ -288,5 +300,5 @@ def concurrency_trial(work: Path, states: dict, threads: int, per_thread: int,
           f"{fresh['opened']} (old index {fresh['A']}, new index {fresh['B']})", file=sys.stderr)
     if rebuild and done_rebuilds == 0:
         problems.append("no rebuild completed while searching (the trial proved nothing)")
-    return threads * per_thread, sum(results), problems
+    return sum(searched), sum(results), problems
 

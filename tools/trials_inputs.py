@@ -223,7 +223,8 @@ class deny_reading:
 
     def __enter__(self):
         self._patches = [mock.patch.object(Path, "read_bytes", self._guard(Path.read_bytes)),
-                         mock.patch.object(Path, "open", self._guard(Path.open))]
+                         mock.patch.object(Path, "open", self._guard(Path.open)),
+                         mock.patch.object(os, "open", self._guard(os.open))]
         for p in self._patches:
             p.start()
         return self
@@ -265,7 +266,8 @@ def bad_corpus_trials(work: Path, plans: list[Path], extra_plan: Path) -> list[O
         per_read = _judge_corpus([d.name for d in reading.documents], [s.name for s in reading.skipped],
                                  [d for d, _ in reading.duplicates], expected, plan_names, "read_corpus")
         listing = build_module.corpus_files
-        with mock.patch.object(build_module, "corpus_files", lambda root: listing(root) + [vanished]):
+        with mock.patch.object(build_module, "corpus_files",
+                               lambda root, specials=None: listing(root, specials) + [vanished]):
             try:
                 report = build_module.build_index(corpus, work / "bad-index", FakeEmbedder())
                 stored = load_records(work / "bad-index")

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.index.manifest import shape_problems
 from indexer.models import Passage, PlanMetadata
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: the manifest has its own checksum file; every file is listed
 BUILD_COMMAND = "python -m indexer"
 REBUILD_COMMAND = "python -m indexer --rebuild"
 GRACE_SECONDS = 600  # a superseded version stays this long for readers still loading it
@@ -29,6 +30,7 @@ GRACE_SECONDS = 600  # a superseded version stays this long for readers still lo
 # dense.py); no code outside indexer/index/ knows any of these names.
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
+MANIFEST_SUM = "manifest.sha256"   # sha256 of manifest.json: a tampered manifest is refused
 PASSAGES = "passages.jsonl"
 PLANS = "plans.json"
 VECTORS = "vectors.npy"
@@ -56,6 +58,17 @@ class IndexMismatch(IndexProblem):
     pass
 
 
+class IndexUnwritable(IndexProblem):
+    """A new version cannot be written (read-only folder, full disk, no permission); the live
+    version, if any, is intact and still answers."""
+
+    def __init__(self, index_dir: Path, error: OSError):
+        reason = error.strerror or str(error) or error.__class__.__name__
+        super().__init__(f"cannot write a new index in {index_dir} ({reason})",
+                         f"free disk space or make {index_dir} writable, then {BUILD_COMMAND}")
+        self.errno = error.errno
+
+
 @dataclass(frozen=True)
 class StoredIndex:
     folder: Path
@@ -75,29 +88,60 @@ def sha256_file(path: Path) -> str:
 def read_pointer(index_dir: Path) -> str | None:
     """What CURRENT says now (None when unreadable): tells a concurrent switch from damage."""
     try:
-        return (index_dir / POINTER).read_text(encoding="utf-8").strip()
+        return _pointer_text(index_dir / POINTER)
     except (OSError, UnicodeDecodeError):
         return None
 
 
+def _pointer_text(path: Path) -> str:
+    """CURRENT's text: a small regular file (a FIFO or a device there would hang or flood)."""
+    if path.exists() and not path.is_file():
+        raise OSError(0, "not a regular file", str(path))
+    with open(path, "rb") as f:
+        return f.read(4096).decode("utf-8").strip()
+
+
 def current_folder(index_dir: Path) -> Path | None:
     try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+        name = _pointer_text(index_dir / POINTER)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexDamaged(f"{index_dir / POINTER} cannot be read ({e})") from e
+        raise IndexDamaged(f"{index_dir / POINTER} cannot be read ({getattr(e, 'strerror', None) or e})") from e
     if not name.startswith("v-") or "/" in name or not (index_dir / name).is_dir():
         raise IndexDamaged(f"{index_dir / POINTER} names no index version ({name[:40]!r})")
+    if (index_dir / name).is_symlink():
+        raise IndexDamaged(f"index version {index_dir / name} is a symbolic link, not a folder")
     return index_dir / name
 
 
 def new_version_folder(index_dir: Path) -> Path:
-    """A fresh temp folder inside index_dir to write a version into."""
+    """A fresh temp folder inside index_dir to write a version into (named after this process,
+    so that the next build can tell a killed build's leftovers from a live build's folder and
+    remove them first: on a full disk they may be what fills it)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir / f"tmp-{uuid.uuid4().hex[:12]}"
+    remove_abandoned(index_dir)
+    tmp = index_dir / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     tmp.mkdir()
     return tmp
+
+
+def remove_abandoned(index_dir: Path) -> None:
+    """Remove the temp folders of builds whose process is gone (on this machine)."""
+    for tmp in index_dir.glob("tmp-*-*"):
+        pid = tmp.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True   # another user's process, or not a pid: leave it to the one-hour rule
+    return True
 
 
 def write_records(folder: Path, passages: list[Passage], plans: dict[str, PlanMetadata],
@@ -116,19 +160,32 @@ def commit_version(index_dir: Path, tmp: Path, manifest: dict) -> Path:
     files = sorted(p for p in tmp.rglob("*") if p.is_file())
     manifest = dict(manifest, format_version=FORMAT_VERSION,
                     files={p.relative_to(tmp).as_posix(): sha256_file(p) for p in files})
-    (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    (tmp / MANIFEST).write_bytes(data)
+    (tmp / MANIFEST_SUM).write_text(hashlib.sha256(data).hexdigest() + "\n", encoding="ascii")
     for p in list(tmp.rglob("*")):
         _fsync(p)
     _fsync(tmp)
     version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     os.rename(tmp, version)
     pointer = index_dir / f"{POINTER}.{uuid.uuid4().hex[:8]}.tmp"
-    pointer.write_text(version.name + "\n", encoding="utf-8")
-    _fsync(pointer)
-    os.replace(pointer, index_dir / POINTER)
+    try:
+        pointer.write_text(version.name + "\n", encoding="utf-8")
+        _fsync(pointer)
+        os.replace(pointer, index_dir / POINTER)
+    except BaseException:
+        pointer.unlink(missing_ok=True)
+        if read_pointer(index_dir) != version.name:   # never became live: nobody reads it
+            discard(version)
+        raise
     _fsync(index_dir)
     _remove_old_versions(index_dir, keep={version.name})
     return version
+
+
+def discard(tmp: Path) -> None:
+    """Remove what a failed build wrote (best effort: the disk may be the problem)."""
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:
@@ -163,25 +220,52 @@ def _mtime(path: Path) -> float:
 
 
 def read_manifest(index_dir: Path) -> tuple[Path, dict]:
+    """The live version's manifest, checked against its checksum file and for its shape."""
     folder = current_folder(index_dir)
     if folder is None:
         raise IndexMissing(f"no index in {index_dir}", BUILD_COMMAND)
+    path = folder / MANIFEST
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise IndexDamaged(f"{folder / MANIFEST} is damaged ({e.__class__.__name__})") from e
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatch(f"index format {manifest.get('format_version') if isinstance(manifest, dict) else '?'} "
-                            f"is not {FORMAT_VERSION}")
+        data = _regular_bytes(path)
+        digest = _regular_bytes(folder / MANIFEST_SUM).decode("ascii", "replace").strip()
+    except OSError as e:
+        raise IndexDamaged(f"{e.filename or path} cannot be read ({e.strerror or e.__class__.__name__})") from e
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise IndexDamaged(f"{path} is damaged or was edited (it does not match {MANIFEST_SUM})")
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except ValueError as e:
+        raise IndexDamaged(f"{path} is damaged ({e.__class__.__name__})") from e
+    problems = shape_problems(manifest, FORMAT_VERSION, (PASSAGES, PLANS, VECTORS))
+    if problems:
+        kind = IndexMismatch if "index format" in problems[0] else IndexDamaged
+        raise kind(f"{path} {problems[0]}")
     return folder, manifest
 
 
+def _regular_bytes(path: Path) -> bytes:
+    """A file's bytes, refusing a symbolic link or anything that is not a regular file."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OSError(0, "not a regular file", str(path))
+    return path.read_bytes()
+
+
 def verify_files(folder: Path, manifest: dict) -> None:
-    """Every file listed in the manifest exists and has its checksum."""
-    for rel, digest in manifest.get("files", {}).items():
+    """The folder holds exactly the files the manifest lists (no link, nothing extra, nothing
+    missing), each with its checksum."""
+    listed = set(manifest["files"]) | {MANIFEST, MANIFEST_SUM}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                raise IndexDamaged(f"index file {path} is a symbolic link")
+            if name in filenames and rel not in listed:
+                raise IndexDamaged(f"index folder {folder} holds a file the manifest does not list ({rel})")
+    for rel, digest in manifest["files"].items():
         path = folder / rel
         if not path.is_file():
-            raise IndexDamaged(f"index file {path} is missing")
+            raise IndexDamaged(f"index file {path} is missing or not a regular file")
         if sha256_file(path) != digest:
             raise IndexDamaged(f"index file {path} is damaged (checksum mismatch)")
 
@@ -195,8 +279,12 @@ def load_records(index_dir: Path, verify: bool = True) -> StoredIndex:
             passages = tuple(Passage.from_dict(json.loads(line)) for line in f if line.strip())
         plans_raw = json.loads((folder / PLANS).read_text(encoding="utf-8"))
         plans = {k: PlanMetadata.from_dict(v) for k, v in plans_raw.items()}
-    except (OSError, ValueError, TypeError, KeyError) as e:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise IndexDamaged(f"index records in {folder} cannot be read ({e.__class__.__name__})") from e
+    stray = next((p.doc for p in passages if p.doc not in plans), None)
+    if stray is not None:
+        raise IndexDamaged(f"index records in {folder} disagree: {folder / PASSAGES} has passages of "
+                           f"{str(stray)[:80]!r}, which {folder / PLANS} does not list")
     return StoredIndex(folder, manifest, passages, plans)
 
 

@@ -210,7 +210,7 @@ def plan_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progr
     """Read and cut the files that changed since stored; name what is deleted."""
     named = (part.strip("/") + "/") if part else ""
     files = {named + p.relative_to(corpus).as_posix(): p for p in corpus_files(corpus)}
-    fingerprint = {named + k: v for k, v in corpus_fingerprint(corpus, files.values()).items()}
+    fingerprint = {named + k: v for k, v in corpus_fingerprint(corpus, files.values())[0].items()}
     owned = {n: e for n, e in stored.items() if n.startswith(named)}
     write, gone = changed_documents(fingerprint, owned)
     reading = read_corpus(corpus, [files[n] for n in write], progress=lambda it: progress(it, "Đọc tệp"))

@@ -2,22 +2,23 @@
 cannot be read is reported once with its reason, and the rest is still read."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import Callable, Iterable
 
 from indexer.read.metadata import apply_sidecar, extract_metadata, read_sidecar
 from indexer.models import CorpusReading, Document, Skipped
-from indexer.read.formats import UnreadableFile, read_text
+from indexer.read.formats import UnreadableFile, read_text_and_digest
 
 log = logging.getLogger(__name__)
 
 
-def corpus_files(root: Path) -> list[Path]:
-    """Candidate files under root in a stable order; sidecars (.json beside a document) and
-    hidden files are not candidates."""
+def corpus_files(root: Path, specials: list[Skipped] | None = None) -> list[Path]:
+    """Regular files under root in a stable order; sidecars (.json beside a document) and
+    hidden files are not candidates. Anything else with a file's place (a FIFO, a device, a
+    socket, a link to one of those or to nothing) is never opened: it goes to `specials`."""
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
     files = []
@@ -26,20 +27,45 @@ def corpus_files(root: Path) -> list[Path]:
         for name in sorted(filenames):
             if name.startswith(".") or name.lower().endswith(".json"):
                 continue
-            files.append(Path(dirpath) / name)
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+            path = Path(dirpath) / name
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            kind = _bad_name(rel) or special_kind(path)
+            if kind is None:
+                files.append((rel, path))
+            elif specials is not None:
+                shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                specials.append(Skipped(shown, kind))
+    return [path for _, path in sorted(files, key=lambda pair: pair[0])]
+
+
+def _bad_name(rel: str) -> str | None:
+    """A name the index, the JSON output and the page cannot carry (bytes that are not UTF-8)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8: rename it"
+    return None
+
+
+def special_kind(path: Path) -> str | None:
+    """None for a regular file (or a link to one); else what it is, in words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "a link to nothing (broken symbolic link)" if path.is_symlink() else None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    what = next((words for test, words in kinds if test(mode)), "not a file")
+    link = " (through a symbolic link)" if path.is_symlink() else ""
+    return f"{what}{link}, not a regular file: never read"
 
 
 def read_document(path: Path, root: Path) -> Document:
     """One file -> Document, or UnreadableFile with the reason."""
     name = path.relative_to(root).as_posix()
-    text = read_text(path)  # checks the type first
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError as e:
-        raise UnreadableFile("file disappeared while reading") from e
-    except PermissionError as e:
-        raise UnreadableFile("permission denied") from e
+    text, digest = read_text_and_digest(path)  # checks the type first
     metadata = extract_metadata(text)
     try:
         sidecar = read_sidecar(path)
@@ -57,7 +83,8 @@ def read_corpus(root: Path, files: Iterable[Path] | None = None,
     skipped: list[Skipped] = []
     duplicates: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for path in progress(list(files) if files is not None else corpus_files(root)):
+    specials: list[Skipped] = []
+    for path in progress(list(files) if files is not None else corpus_files(root, specials)):
         try:
             doc = read_document(path, root)
         except (UnreadableFile, ValueError) as e:
@@ -71,4 +98,6 @@ def read_corpus(root: Path, files: Iterable[Path] | None = None,
             continue
         seen[doc.content_hash] = doc.name
         documents.append(doc)
-    return CorpusReading(tuple(documents), tuple(skipped), tuple(duplicates))
+    for s in specials:
+        log.warning("skipped %s: %s", s.name, s.reason)
+    return CorpusReading(tuple(documents), tuple(specials + skipped), tuple(duplicates))

@@ -6,12 +6,18 @@ so passages can be verbatim slices of it. Heavy libraries are imported only when
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
+import os
 import pathlib
 import re
+import stat
+import time
 import unicodedata
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 256 * 1024 * 1024   # a .docx's parts, unpacked
+MAX_SECONDS = 60.0                 # reading one PDF stops after its page that passes this
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u0300\u0301\u0303\u0309\u0323]")
@@ -24,6 +30,11 @@ class UnreadableFile(Exception):
 
 def read_text(path: pathlib.Path) -> str:
     """Return the document's text, or raise UnreadableFile(reason)."""
+    return read_text_and_digest(path)[0]
+
+
+def read_text_and_digest(path: pathlib.Path) -> tuple[str, str]:
+    """(the document's text, sha256 of the bytes it was read from): one read of the file."""
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -39,7 +50,7 @@ def read_text(path: pathlib.Path) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise UnreadableFile("PDF has no text layer (scanned image?)" if kind == ".pdf" else "empty file")
-    return text
+    return text, hashlib.sha256(data).hexdigest()
 
 
 def _extract(data: bytes, kind: str) -> str:
@@ -49,18 +60,18 @@ def _extract(data: bytes, kind: str) -> str:
     if kind == ".docx":
         return _docx_text(data)
     if kind in (".html", ".htm"):
-        return _html_text(data)
+        from indexer.read.html_text import html_text
+
+        return html_text(data)
     return _decode(data)
 
 
 def _read_bytes(path: pathlib.Path) -> bytes:
-    """The file's bytes; size limit and OS errors become UnreadableFile."""
+    """The file's bytes; size limit and OS errors become UnreadableFile. Opened without
+    blocking and checked to be a regular file before any read: a FIFO or a device put in
+    place of a file (or a link to one) is refused instead of hanging or reading forever."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableFile(f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except PermissionError:
         raise UnreadableFile("permission denied") from None
     except FileNotFoundError:
@@ -69,6 +80,21 @@ def _read_bytes(path: pathlib.Path) -> bytes:
         raise UnreadableFile("a folder, not a file") from None
     except OSError as e:
         raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("a folder, not a file" if stat.S_ISDIR(info.st_mode)
+                                 else "not a regular file (a FIFO, a device or a socket): never read")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableFile(f"file too large ({info.st_size // 2**20} MB > {MAX_BYTES // 2**20} MB)")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise UnreadableFile("a folder, not a file") from None
+    except OSError as e:
+        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:  # grew after stat
         raise UnreadableFile(f"file too large (> {MAX_BYTES // 2**20} MB)")
     return data
@@ -159,33 +185,32 @@ def _checked(text: str) -> str:
 # ---- .docx ---------------------------------------------------------------------------------
 
 def _docx_text(data: bytes) -> str:
-    """Body paragraphs and tables in document order, one paragraph per line."""
+    """Body paragraphs and tables in document order, one paragraph per line, with content
+    controls, text boxes, and side text (headers, footnotes) that carries sentences."""
     import docx
 
+    from indexer.read.docx_text import docx_lines
+
     try:
+        _check_unpacked_size(data)
         document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_lines(document))
+        return "\n".join(docx_lines(document))
+    except UnreadableFile:
+        raise
     except KeyError:
         raise UnreadableFile("zip archive, not a .docx (no word/document.xml)") from None
     except Exception as e:  # zipfile.BadZipFile, lxml errors, python-docx ValueError
         raise UnreadableFile(f"truncated or damaged .docx ({type(e).__name__})") from None
 
 
-def _docx_lines(container, in_cell: bool = False):
-    """Lines of a document or table cell; each table cell paragraph on its own line."""
-    from docx.table import Table
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip bomb: the parts of a .docx unpack to at most MAX_UNPACKED bytes."""
+    import zipfile
 
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen = set()  # a merged cell repeats in every grid column it spans
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    yield from _docx_lines(cell, in_cell=True)
-        elif block.text.strip() or not in_cell:
-            yield block.text
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise UnreadableFile(f".docx unpacks to {unpacked // 2**20} MB (> {MAX_UNPACKED // 2**20} MB)")
 
 
 # ---- .pdf ----------------------------------------------------------------------------------
@@ -204,77 +229,15 @@ def _pdf_text(data: bytes) -> str:
                 raise UnreadableFile("encrypted PDF (needs the cryptography package)") from None
             if not opened:
                 raise UnreadableFile("encrypted PDF")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return "\n".join(_pdf_pages(reader, time.monotonic() + MAX_SECONDS))
     except UnreadableFile:
         raise
     except Exception as e:  # pypdf raises many kinds on damaged files
         raise UnreadableFile(f"damaged PDF: {e or type(e).__name__}") from None
 
 
-# ---- .html ---------------------------------------------------------------------------------
-
-_CONTENT_NAMES = ("content1", "toanvancontent", "vbnoidung", "noidung", "fulltext")
-_NEVER_TEXT = ("script", "style", "noscript", "template", "head", "iframe", "svg")
-_CHROME = ("nav", "header", "footer", "aside", "form")
-_BLOCKS = ("p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-           "ul", "ol", "section", "article", "blockquote", "pre", "center", "dd", "dt")
-
-
-def _html_text(data: bytes) -> str:
-    """Main text of a saved web page: the content element if one is marked, else the body."""
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(_html_decode(data), "html.parser")
-    for tag in soup.find_all(_NEVER_TEXT):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    root = _content_root(soup)
-    total = len(root.get_text())
-    for tag in root.find_all(_CHROME):
-        # ASP.NET portals wrap the whole page in one <form>: keep a form holding most text
-        if not tag.decomposed and (tag.name != "form" or len(tag.get_text()) < total / 2):
-            tag.decompose()
-    return _flatten(root)
-
-
-def _html_decode(data: bytes) -> str:
-    """Decode by BOM, then the meta charset, then like a text file."""
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(data)
-    meta = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)
-    if meta:
-        try:
-            return data.decode(meta.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return _decode(data)
-
-
-def _content_root(soup):
-    """The largest element whose id/class names the document content, else body or page."""
-    def named(tag, names):
-        marks = " ".join([tag.get("id") or ""] + list(tag.get("class") or [])).lower()
-        return any(n in marks for n in names)
-
-    for names in (_CONTENT_NAMES, ("content",)):
-        found = soup.find_all(lambda t: named(t, names))
-        if found:
-            return max(found, key=lambda t: len(t.get_text(strip=True)))
-    return soup.body or soup
-
-
-def _flatten(root) -> str:
-    """Text with a line per block element; runs of spaces in a line collapsed, no blank lines."""
-    from bs4 import NavigableString
-
-    for s in root.find_all(string=True):
-        if type(s) is NavigableString and s.find_parent("pre") is None:
-            s.replace_with(re.sub(r"\s+", " ", s))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for tag in root.find_all(_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in root.get_text().split("\n"))
-    return "\n".join(line for line in lines if line)
+def _pdf_pages(reader, deadline: float):
+    for number, page in enumerate(reader.pages, 1):
+        if time.monotonic() > deadline:
+            raise UnreadableFile(f"PDF takes too long to read (over {MAX_SECONDS:.0f} s by page {number})")
+        yield page.extract_text() or ""

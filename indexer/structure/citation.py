@@ -4,7 +4,9 @@ số 20/2021/NĐ-CP ngày 15/3/2021 của Chính phủ". A part the metadata doe
 never invented."""
 from __future__ import annotations
 
-from indexer.models import PlanMetadata
+from dataclasses import replace
+
+from indexer.models import Document, PlanMetadata
 from indexer.text import sentence_case
 from indexer.structure.headings import APPENDIX, ARTICLE, CHAPTER, PART, Heading
 
@@ -57,11 +59,11 @@ def document_name(meta: PlanMetadata) -> str:
     """The document as a citation names it: a law by its name, anything else by type, number,
     date and issuer."""
     if _named(meta):
-        return _document(meta)
+        return _with_source(_document(meta), meta)
     parts = [_document(meta), _when(meta, "ngày ")]
     if meta.issuer:
         parts.append(f"của {meta.issuer}")
-    return " ".join(p for p in parts if p)
+    return _with_source(" ".join(p for p in parts if p), meta)
 
 
 def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str:
@@ -121,4 +123,24 @@ def plan_label(meta: PlanMetadata) -> str:
     when = _when(meta, "")
     if when:
         document += f" ({when})"
-    return f"{meta.issuer} — {document}" if meta.issuer else document
+    return _with_source(f"{meta.issuer} — {document}" if meta.issuer else document, meta)
+
+
+# -- telling documents apart (labels and citations that would otherwise be identical) ---------
+
+def _with_source(text: str, meta: PlanMetadata) -> str:
+    return f"{text} [tệp {meta.source}]" if meta.source else text
+
+
+def distinct_documents(documents: tuple[Document, ...]) -> tuple[Document, ...]:
+    """Documents whose plan label or citation would be the same as another's get their file
+    path as `source`, which labels and citations then show; the others are left as they are."""
+    from collections import Counter
+
+    def keys(doc: Document) -> tuple[str, str]:
+        meta = replace(doc.metadata, source="")
+        return plan_label(meta), format_citation(meta, ())
+
+    counts = Counter(k for doc in documents for k in set(keys(doc)))
+    return tuple(replace(doc, metadata=replace(doc.metadata, source=doc.name))
+                 if any(counts[k] > 1 for k in set(keys(doc))) else doc for doc in documents)

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import html
+import re
 
 from search.phrases import analysis_terms, find_matches
 from search.query import QueryAnalysis
+
+# Bidirectional controls (embeddings, overrides, isolates, marks): in a passage they would
+# reorder the text shown around them. Removed from what is displayed, never from stored text.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def neutral_bidi(text: str) -> str:
+    """text without bidirectional control characters (for display only)."""
+    return _BIDI.sub("", text)
+
+
+def display_escape(text: str) -> str:
+    """HTML-escaped text for display, bidirectional controls removed."""
+    return html.escape(neutral_bidi(text))
 
 
 def highlight_query(text: str, analysis: QueryAnalysis) -> str:
     """Escape text and mark the query's whole words, phrases and document numbers in it
     (accent-insensitive for a query typed without diacritics): any passage, not only a hit."""
+    text = neutral_bidi(text)
     out, pos = [], 0
     for m in find_matches(text, analysis_terms(analysis)):
         if m.start < pos:

@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from indexer.models import LEVELS, PlanMetadata
 
 from search.compare.figure_table import FigureRow, table_rows
+from search.page.highlight import neutral_bidi
 from search.query import MAX_QUERY_CHARS, Filters
 
 K_DEFAULT, K_MIN, K_MAX = 10, 1, 50
@@ -101,6 +102,20 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
                      mode if mode in MODES else MODE_SEARCH)
 
 
+def dropped_filters(params: Mapping[str, Sequence[str]], state: PageState) -> tuple[str, ...]:
+    """The filter values of a link that the index does not know (a removed plan, a province no
+    plan names any more): the page says they were left out instead of silently showing all."""
+    kept = {"plan": state.filters.plans, "province": state.filters.provinces,
+            "level": state.filters.levels, "year": tuple(str(y) for y in state.filters.years)}
+    out = []
+    for key, have in kept.items():
+        v = params.get(key, [])
+        for value in [v] if isinstance(v, str) else v:
+            if value not in have and value not in out:
+                out.append(str(value)[:80])
+    return tuple(out)
+
+
 def params_from_state(state: PageState) -> dict[str, str | list[str]]:
     """Page state -> URL parameters; defaults are left out so a plain link stays short."""
     out: dict[str, str | list[str]] = {}
@@ -121,14 +136,15 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
 
 def figure_display_rows(rows: Sequence[FigureRow]) -> list[dict[str, str]]:
     """The comparison table as the page shows it: one row per figure under Vietnamese headers,
-    every plan listed (a plan without a figure gets one row saying so), all cells text."""
+    every plan listed (a plan without a figure gets one row saying so), all cells text (without
+    bidirectional controls, which would reorder a cell)."""
     out = []
     for row in rows:
         flat = table_rows((row,)) or [{
             "plan": row.label, "province": row.plan.province if row.plan else "",
             "level": row.plan.level if row.plan else "", "figure": NO_FIGURE, "measure": "",
             "target year": "", "citation": ""}]
-        out.extend({FIGURE_HEADERS[key]: str(r.get(key, "")) for key in FIGURE_HEADERS} for r in flat)
+        out.extend({FIGURE_HEADERS[key]: neutral_bidi(str(r.get(key, ""))) for key in FIGURE_HEADERS} for r in flat)
     return out
 
 
@@ -153,3 +169,20 @@ def counted(iterable: Iterable, desc: str, report: Callable[[float, str], None])
     for i, item in enumerate(items, 1):
         yield item
         report(i / total, f"{desc}: {i}/{total}")
+
+
+def widget_values(state: PageState) -> dict:
+    """The page's widget values (session-state keys) for a state read from the URL; in the
+    similar-wording mode the draft travels as q."""
+    f = state.filters
+    draft = state.query if state.mode == MODE_SIMILAR else ""
+    return {"q": "" if draft else state.query, "draft": draft, "province": list(f.provinces),
+            "level": list(f.levels), "year": list(f.years), "doc_type": list(f.doc_types),
+            "plan": list(f.plans), "k": state.k, "mode": state.mode}
+
+
+def url_update(have: Mapping[str, Sequence[str]], state: PageState) -> dict[str, str | list[str]] | None:
+    """The URL parameters for state when they differ from the URL's (each a list), else None."""
+    want = params_from_state(state)
+    same = dict(have) == {key: v if isinstance(v, list) else [v] for key, v in want.items()}
+    return None if same else want

@@ -38,6 +38,11 @@ BUILDING = "Đang xây dựng chỉ mục tìm kiếm (chỉ lần đầu, {esti
 QUERY_LABEL = "Nội dung cần tìm"
 BUILD_WAIT = "Ô tìm kiếm sẽ dùng được khi chỉ mục xây dựng xong"
 LOADING = "Đang tải mô hình và chỉ mục…"
+DROPPED_FILTERS = ("Liên kết có bộ lọc không còn trong chỉ mục ({values}); bộ lọc đó đã được bỏ qua, "
+                   "kết quả dưới đây không bị giới hạn theo nó.")
+UPDATING = "Kho văn bản vừa thay đổi: chỉ mục đang được cập nhật ở nền; kết quả hiện dùng chỉ mục trước đó."
+STALE_INDEX = ("Không cập nhật được chỉ mục ({reason}). Kết quả vẫn dùng chỉ mục tốt gần nhất, "
+               "chưa có các thay đổi mới của kho văn bản. Để cập nhật, chạy lệnh dưới đây:")
 
 CRUMB_STYLE = "color:#555;font-size:0.85rem;margin-bottom:0.2rem"
 TEXT_STYLE = "line-height:1.55;margin-bottom:0.4rem"

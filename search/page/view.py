@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 from indexer.text import fold_accents, normalize_for_matching
 from search.compare.figure_table import FigureRow
+from search.page import texts
 from search.results import Hit, PlanGroup, SearchResult
 
 MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that has its few words
@@ -92,6 +94,12 @@ def build_estimate(corpus_bytes: int) -> str:
     """ "khoảng 2 phút": how long a first build of corpus_bytes of plans takes on 2 cores."""
     seconds = max(10, corpus_bytes / BUILD_BYTES_PER_SECOND)
     return f"khoảng {round(seconds)} giây" if seconds < 90 else f"khoảng {round(seconds / 60)} phút"
+
+
+def build_title(corpus: Path, step: str) -> str:
+    """The first build's progress line: what happens, how long it takes, where it is."""
+    size = sum(f.stat().st_size for f in corpus.iterdir() if f.is_file()) if corpus.is_dir() else 0
+    return f"{texts.BUILDING.format(estimate=build_estimate(size))} — {step}"
 
 
 def crumb(passage) -> str:

@@ -87,8 +87,8 @@ def test_damage_message_in_process(states, tmp_path):
 
 def test_concurrent_searches_during_a_rebuild_are_identical(states, tmp_path):
     tried, identical, problems = trials_index.concurrency_trial(tmp_path, states, threads=4, per_thread=30)
-    assert (tried, identical) == (120, 120)
-    assert [p for p in problems if "no rebuild completed" not in p] == []
+    assert tried == identical >= 120          # the searches go on until a rebuild was seen
+    assert problems == []
 
 
 def test_a_rebuild_keeps_the_loaded_searcher_and_the_new_one_sees_it(states, tmp_path):

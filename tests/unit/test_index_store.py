@@ -200,11 +200,14 @@ def test_cli_on_damaged_index_says_error_without_traceback(built, cli):
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
-def test_damaged_index_is_rebuilt_from_scratch(built, fake_embedder_cls):
+def test_damaged_index_is_refused_and_rebuilt_only_when_forced(built, fake_embedder_cls):
     corpus, index, _, first = built
     truncate(current(index) / "passages.jsonl")
+    with pytest.raises(store.IndexDamaged, match="passages.jsonl") as refused:
+        build_index(corpus, index, fake_embedder_cls())
+    assert refused.value.command == store.REBUILD_COMMAND
     emb = fake_embedder_cls()
-    report = build_index(corpus, index, emb)
+    report = build_index(corpus, index, emb, force=True)
     assert not report.up_to_date and report.embedded == report.passages == first.passages
     Searcher(index, embedder=fake_embedder_cls())
 
@@ -243,10 +246,11 @@ def test_failure_while_writing_leaves_the_previous_index_live(built, fake_embedd
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(build_module, "write_lexical", broken)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(store.IndexUnwritable, match="simulated"):
         build_index(corpus, index, fake_embedder_cls())
     assert current(index) == Path(first.folder)
-    assert version_folders(index) == [Path(first.folder)]   # the half-written one is a tmp-*
+    assert version_folders(index) == [Path(first.folder)]
+    assert not list(index.glob("tmp-*"))                     # the half-written one is removed
     assert snapshot(Searcher(index, embedder=fake_embedder_cls())) == before
 
     monkeypatch.undo()
@@ -266,10 +270,11 @@ def test_failure_before_switching_current_leaves_the_previous_index_live(built, 
         return real_replace(src, dst, *a, **kw)
 
     monkeypatch.setattr(store.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(store.IndexUnwritable, match="simulated"):
         build_index(corpus, index, fake_embedder_cls())
     monkeypatch.undo()
     assert current(index) == Path(first.folder)
+    assert version_folders(index) == [Path(first.folder)] and not list(index.glob("tmp-*"))
     assert snapshot(Searcher(index, embedder=fake_embedder_cls())) == before
 
 

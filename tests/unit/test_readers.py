@@ -260,10 +260,10 @@ def test_missing_file(tmp_path):
 def test_permission_denied(tmp_path, monkeypatch):
     path = write(tmp_path, "secret.txt", b"text")
 
-    def refuse(self, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(pathlib.Path, "open", refuse)
+    monkeypatch.setattr(readers.os, "open", refuse)
     assert reason(path) == "permission denied"
 
 
