@@ -40,7 +40,8 @@ def test_tiny_mode_prints_every_seed_figure():
     assert any(n.startswith("cold start (new process") for n in got)
     assert any(ln.strip().startswith("query part: query embedding") for ln in lines)
     targeted = [ln for ln in lines if "(target:" in ln]
-    assert len(targeted) == 6 and all(TARGET_RE.match(ln) for ln in targeted), targeted
+    assert len(targeted) == 7 and all(TARGET_RE.match(ln) for ln in targeted), targeted
+    assert any(ln.startswith("peak RSS of a search process") for ln in targeted)
 
 
 @pytest.mark.slow
