@@ -47,11 +47,12 @@ class EmbeddedSource:
 
     def __init__(self, index_dir: Path, verify: bool = True):
         loaded = load_index(index_dir, verify=verify)
-        self.where = str(loaded.folder)
-        self.folder = loaded.folder
-        self.manifest = loaded.manifest
-        self.passages = loaded.passages
-        self.plans = loaded.plans
+        records = loaded.records
+        self.where = str(records.folder)
+        self.folder = records.folder
+        self.manifest = records.manifest
+        self.passages = records.passages
+        self.plans = records.plans
         self._lexical = loaded.lexical
         self._dense = loaded.dense
         self.folded_vocab = frozenset(self._lexical["folded"].vocab_dict)

@@ -9,17 +9,13 @@ from indexer.index import folder as store
 from indexer.index.dense import load_dense
 from indexer.index.embedders import DEFAULT_BACKEND, Embedder
 from indexer.index.lexical import load_lexical
-from indexer.models import Passage, PlanMetadata
 
 LOAD_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
 class LoadedIndex:
-    folder: Path
-    manifest: dict
-    passages: tuple[Passage, ...]
-    plans: dict[str, PlanMetadata]
+    records: store.StoredIndex        # folder, manifest, passages, plans
     lexical: dict                     # field name -> bm25s.BM25
     dense: object                     # faiss index; row i = passage i
 
@@ -47,7 +43,7 @@ def _load(index_dir: Path, verify: bool) -> LoadedIndex:
     n = len(stored.passages)
     if dense.ntotal != n or any(r.scores["num_docs"] != n for r in lexical.values()):
         raise store.IndexDamaged(f"index parts in {stored.folder} disagree on the passage count")
-    return LoadedIndex(stored.folder, stored.manifest, stored.passages, stored.plans, lexical, dense)
+    return LoadedIndex(stored, lexical, dense)
 
 
 def built_with(manifest: dict) -> tuple[str, str | None]:
