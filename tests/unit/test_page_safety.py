@@ -117,7 +117,7 @@ def test_a_build_that_cannot_write_leaves_a_warning_and_the_old_index(server, fa
 
     monkeypatch.setattr(store, "new_version_folder", full)
     runner = builder_module.ServerBuilder(index, corpus)
-    assert runner.ensure().running
+    runner.ensure()   # starts the build; it may fail before ensure() returns, so `running` is not asserted
     status = runner.wait(60)
     assert "No space left on device" in status.warning and "python -m indexer" in status.command
     assert not status.problem and store.current_folder(index) == live
