@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.index.dense import DENSE_FILE
 from tools.bench import TARGETS, current_rss_mb, folder_mb, line, machine_header, peak_rss_mb, pct
 
 
@@ -132,7 +133,7 @@ def run_scale(sizes, index_dir: Path, corpus: Path, nq: int) -> None:
         line(f"[{n}] faiss build (train + add)", f"{build_s:.1f}", "s")
         work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
         try:
-            path = work / "dense.faiss"
+            path = work / DENSE_FILE
             faiss.write_index(index, str(path))
             line(f"[{n}] faiss index on disk", f"{path.stat().st_size / 1e6:.0f}", "MB")
             queries = synthetic_vectors(seed_vectors, nq, np.random.default_rng(n + 1))

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+from indexer.index.folder import MANIFEST, MANIFEST_SUM, PASSAGES, PLANS, POINTER, VECTORS
 from tests.fakes import FakeEmbedder
 from tools.trials import Outcome, answers
 
@@ -47,9 +48,9 @@ MANIFEST_SHAPES = {
     "files an array": _set("files", []),
     "files a string": _set("files", "all"),
     "no files": _drop("files"),
-    "passages not listed": _files(lambda f: {k: v for k, v in f.items() if k != "passages.jsonl"}),
-    "checksum null": _files(lambda f: {**f, "plans.json": None}),
-    "checksum short": _files(lambda f: {**f, "plans.json": "abc"}),
+    "passages not listed": _files(lambda f: {k: v for k, v in f.items() if k != PASSAGES}),
+    "checksum null": _files(lambda f: {**f, PLANS: None}),
+    "checksum short": _files(lambda f: {**f, PLANS: "abc"}),
     "file outside (..)": _files(lambda f: {**f, "../outside.txt": "0" * 64}),
     "absolute file": _files(lambda f: {**f, "/etc/hostname": "0" * 64}),
     "listed file missing": _files(lambda f: {**f, "extra.npy": "0" * 64}),
@@ -68,18 +69,18 @@ MANIFEST_SHAPES = {
 
 
 def live(index: Path) -> Path:
-    return index / (index / "CURRENT").read_text(encoding="utf-8").strip()
+    return index / (index / POINTER).read_text(encoding="utf-8").strip()
 
 
 def manifest_of(index: Path) -> dict:
-    return json.loads((live(index) / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((live(index) / MANIFEST).read_text(encoding="utf-8"))
 
 
 def resign(index: Path, manifest=None, raw: bytes | None = None) -> None:
     """Write a manifest and a matching checksum file, as a careful tamperer would."""
     data = raw if raw is not None else json.dumps(manifest, ensure_ascii=False).encode("utf-8")
-    (live(index) / "manifest.json").write_bytes(data)
-    (live(index) / "manifest.sha256").write_text(hashlib.sha256(data).hexdigest() + "\n")
+    (live(index) / MANIFEST).write_bytes(data)
+    (live(index) / MANIFEST_SUM).write_text(hashlib.sha256(data).hexdigest() + "\n")
 
 
 def refile(index: Path) -> None:
@@ -94,19 +95,19 @@ def refile(index: Path) -> None:
 def _tamperings(work: Path) -> dict:
     """Changes beyond the manifest's shape: name -> (change(index), word the refusal names)."""
     def unsigned_edit(index):
-        path = live(index) / "passages.jsonl"
+        path = live(index) / PASSAGES
         path.write_text(path.read_text(encoding="utf-8").replace("Kế hoạch", "TAMPERED"), encoding="utf-8")
-        (live(index) / "manifest.json").write_text(json.dumps({**manifest_of(index), "files": {}}))
+        (live(index) / MANIFEST).write_text(json.dumps({**manifest_of(index), "files": {}}))
 
     def plans_array(index):
-        (live(index) / "plans.json").write_text("[]")
+        (live(index) / PLANS).write_text("[]")
         refile(index)
 
     def linked_file(index):
         outside = work / f"outside-{os.urandom(4).hex()}.jsonl"
-        shutil.copy(live(index) / "passages.jsonl", outside)
-        (live(index) / "passages.jsonl").unlink()
-        (live(index) / "passages.jsonl").symlink_to(outside)
+        shutil.copy(live(index) / PASSAGES, outside)
+        (live(index) / PASSAGES).unlink()
+        (live(index) / PASSAGES).symlink_to(outside)
 
     def linked_version(index):
         folder = live(index)
@@ -115,20 +116,20 @@ def _tamperings(work: Path) -> dict:
         folder.symlink_to(moved)
 
     return {"manifest edited, files emptied, passages edited (unsigned)": (unsigned_edit, "manifest"),
-            "manifest checksum file removed": (lambda i: (live(i) / "manifest.sha256").unlink(), "manifest.sha256"),
-            "manifest not JSON (re-signed)": (lambda i: resign(i, raw=b"{not json"), "manifest.json"),
-            "manifest not UTF-8 (re-signed)": (lambda i: resign(i, raw=b"\xff\xfe\x00x"), "manifest.json"),
+            "manifest checksum file removed": (lambda i: (live(i) / MANIFEST_SUM).unlink(), MANIFEST_SUM),
+            "manifest not JSON (re-signed)": (lambda i: resign(i, raw=b"{not json"), MANIFEST),
+            "manifest not UTF-8 (re-signed)": (lambda i: resign(i, raw=b"\xff\xfe\x00x"), MANIFEST),
             "plans.json an array (re-signed)": (plans_array, "cannot be read"),
             "a file the manifest does not list": (lambda i: (live(i) / "planted.txt").write_text("x"), "planted.txt"),
             "an index file linked outside": (linked_file, "symbolic link"),
             "the version folder linked outside": (linked_version, "symbolic link"),
-            "CURRENT names a path outside": (lambda i: (i / "CURRENT").write_text("v-../../etc\n"), "CURRENT"),
-            "CURRENT a FIFO": (lambda i: _replace(i / "CURRENT", fifo=True), "CURRENT"),
-            "CURRENT a link to /dev/zero": (lambda i: _replace(i / "CURRENT", link="/dev/zero"), "CURRENT"),
-            "manifest.json a FIFO": (lambda i: _replace(live(i) / "manifest.json", fifo=True), "manifest.json"),
-            "passages.jsonl a FIFO": (lambda i: _replace(live(i) / "passages.jsonl", fifo=True), "passages.jsonl"),
-            "vectors.npy a link to /dev/zero": (lambda i: _replace(live(i) / "vectors.npy", link="/dev/zero"),
-                                                "vectors.npy")}
+            "CURRENT names a path outside": (lambda i: (i / POINTER).write_text("v-../../etc\n"), POINTER),
+            "CURRENT a FIFO": (lambda i: _replace(i / POINTER, fifo=True), POINTER),
+            "CURRENT a link to /dev/zero": (lambda i: _replace(i / POINTER, link="/dev/zero"), POINTER),
+            "manifest.json a FIFO": (lambda i: _replace(live(i) / MANIFEST, fifo=True), MANIFEST),
+            "passages.jsonl a FIFO": (lambda i: _replace(live(i) / PASSAGES, fifo=True), PASSAGES),
+            "vectors.npy a link to /dev/zero": (lambda i: _replace(live(i) / VECTORS, link="/dev/zero"),
+                                                VECTORS)}
 
 
 def _replace(path: Path, fifo: bool = False, link: str = "") -> None:
@@ -143,7 +144,7 @@ def _replace(path: Path, fifo: bool = False, link: str = "") -> None:
 def manifest_trials(work: Path, states: dict) -> list[Outcome]:
     """Every shape and tampering: load, staleness check and unforced build all refuse, naming
     the file and the command; nothing is served and nothing rebuilt."""
-    jobs = {f"shape: {name}": ((lambda i, f=f: resign(i, f(manifest_of(i)))), "manifest.json|extra.npy")
+    jobs = {f"shape: {name}": ((lambda i, f=f: resign(i, f(manifest_of(i)))), f"{MANIFEST}|extra.npy")
             for name, f in MANIFEST_SHAPES.items()}
     jobs.update({f"tamper: {name}": job for name, job in _tamperings(work).items()})
     out = []

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.index.folder import REBUILD_COMMAND
+from indexer.index.folder import MANIFEST, POINTER, REBUILD_COMMAND
 from tests.fakes import FakeEmbedder
 
 
@@ -143,9 +143,9 @@ class LoadWorker:
 
 def damage_targets(index: Path) -> list[str]:
     """Paths (relative to index) of every file of the live version, plus CURRENT."""
-    name = (index / "CURRENT").read_text(encoding="utf-8").strip()
-    manifest = json.loads((index / name / "manifest.json").read_text(encoding="utf-8"))
-    return [f"{name}/{rel}" for rel in sorted(manifest["files"])] + [f"{name}/manifest.json", "CURRENT"]
+    name = (index / POINTER).read_text(encoding="utf-8").strip()
+    manifest = json.loads((index / name / MANIFEST).read_text(encoding="utf-8"))
+    return [f"{name}/{rel}" for rel in sorted(manifest["files"])] + [f"{name}/{MANIFEST}", POINTER]
 
 
 def damage(path: Path, mode: str, rng: random.Random) -> str:
@@ -179,7 +179,7 @@ def damage_trials(work: Path, states: dict, n: int, seed: int = 2, worker: LoadW
             shutil.copytree(base, index)
             how = damage(index / rel, mode, rng)
             res = worker.load(index)
-            shown = rel.split("/", 1)[-1] if rel != "CURRENT" else "CURRENT"
+            shown = rel.split("/", 1)[-1] if rel != POINTER else POINTER
             if res["status"] == "refused":
                 msg = res["message"]
                 ok = shown in msg and REBUILD_COMMAND in msg
