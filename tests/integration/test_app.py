@@ -252,8 +252,9 @@ def test_missing_index_is_built_with_progress(index_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(view, "build_estimate", lambda size: estimates.append(size) or estimate(size))
     at = run_search(new_app(), QUERY)   # the first run builds the index
     assert "Nhúng vector" in phases      # the build reported its progress to the page's bar
-    # an honest estimate from the corpus' size, shown while the box waits (then the real box)
-    assert estimates == [(CORPUS / "002_3b6299c3ae673933.txt").stat().st_size]
+    # an honest estimate from the corpus' size, shown (at each redraw of the shared progress)
+    # while the box waits, then the real box
+    assert estimates and set(estimates) == {(CORPUS / "002_3b6299c3ae673933.txt").stat().st_size}
     assert [t.key for t in at.text_input] == ["q"]
     assert (tmp_path / "index" / "CURRENT").is_file()
     assert plan_titles(at.tabs[0]) == ["UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"]
