@@ -19,8 +19,8 @@ from search.fusion import weighted_rrf
 from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, PlanGroup, SearchResult
-from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
 from search.sources import EmbeddedSource, Scope, Source
+from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
