@@ -10,9 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
+import app_upload
+from app_inputs import mode_selector, search_box, sidebar
 from indexer.index import folder as store
 from indexer.index.build import build_index, embedder_for, index_is_current
-from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
 from search.compare.figure_table import figure_table
 from search.compare.similar import SimilarResult, diff_sides, similar_passages
@@ -74,7 +75,8 @@ def open_searcher() -> Searcher | None:
             from search.milvus_source import index_generation
 
             return load_milvus_searcher(MILVUS_URI, index_generation(MILVUS_URI))
-        ensure_index()
+        if not app_upload.updating(CORPUS_DIR, INDEX_DIR, build_lock()):   # else: search the current index
+            ensure_index()
         folder = store.current_folder(INDEX_DIR)
         return load_searcher(str(INDEX_DIR), folder.name if folder else "")
     except store.IndexProblem as e:
@@ -104,41 +106,6 @@ def sync_url(state: page_state.PageState) -> None:
     have = {key: st.query_params.get_all(key) for key in st.query_params}
     if have != {key: v if isinstance(v, list) else [v] for key, v in want.items()}:
         st.query_params.from_dict(want)
-
-
-def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
-    with st.sidebar:
-        st.header("Bộ lọc")
-        every = dict(placeholder="Tất cả", select_all=False)   # Streamlit's "Select all" is English
-        provinces = st.multiselect("Tỉnh/thành", choices.provinces, key="province", **every)
-        levels = st.multiselect("Cấp", page_state.LEVELS, key="level", **every)
-        years = st.multiselect("Năm", choices.years, key="year", **every)
-        doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", **every)
-        docs = st.multiselect(texts.FILTER_DOCUMENT, choices.plans, key="plan",
-                              format_func=lambda doc: plan_label(plans[doc]), **every)
-        k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
-    return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years), tuple(doc_types)), k
-
-
-def mode_selector() -> str:
-    return st.radio("Chế độ", list(page_state.MODES), key="mode", horizontal=True,
-                    format_func=page_state.MODES.get, label_visibility="collapsed")
-
-
-def use_example(text: str) -> None:
-    st.session_state["q"] = text
-
-
-def search_box() -> str:
-    with st.form("search", border=False, enter_to_submit=True):
-        left, right = st.columns([6, 1], vertical_alignment="bottom")
-        query = left.text_input(texts.QUERY_LABEL, key="q", placeholder="Ví dụ: nhà ở xã hội")
-        right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
-    chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    chips.caption("Thử:")
-    for i, text in enumerate(texts.EXAMPLES):
-        chips.button(text, key=f"example_{i}", on_click=use_example, args=(text,))
-    return query
 
 
 def guarded(what: str, call, *args, **kwargs):   # None after a log line and a short message, never a traceback
@@ -280,6 +247,8 @@ def main() -> None:
     st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # constants, no data in them
     st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
     st.title("Tra cứu kế hoạch chính sách xã hội")
+    if not MILVUS_URI:
+        app_upload.section(CORPUS_DIR, INDEX_DIR, build_lock())
     searcher = open_searcher()
     if searcher is None:
         return

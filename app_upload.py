@@ -1,0 +1,129 @@
+"""The page's "Thêm văn bản" section (issue #18), Streamlit widgets only, beside app.py: shown only
+when the operator sets an upload password; files are checked, shown with what was read from them,
+saved into the corpus and the index updated in one background thread per server."""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from indexer.index.build import build_index, embedder_for
+from indexer.read import intake
+from search.page import texts, upload
+from search.page.updater import IndexUpdater
+
+LOG = logging.getLogger("plansearch.upload")
+
+
+@st.cache_resource(show_spinner=False)
+def updater(corpus: str, index: str, _lock: threading.Lock) -> IndexUpdater:   # one per server
+    def build(progress):
+        return build_index(Path(corpus), Path(index), embedder_for(Path(index)), progress=progress, log=LOG.warning)
+    return IndexUpdater(build, _lock)
+
+
+def updating(corpus: Path, index: Path, lock: threading.Lock) -> bool:
+    """An update after an upload is running: the page keeps searching the current index."""
+    return updater(str(corpus), str(index), lock).status().running
+
+
+def section(corpus: Path, index: Path, lock: threading.Lock) -> None:
+    password = upload.upload_password(st.secrets)
+    if not password or not corpus.is_dir():
+        return
+    with st.expander(texts.UPLOAD_TITLE, expanded=bool(st.session_state.get("upload_open"))):
+        if not unlocked(password):
+            return
+        worker = updater(str(corpus), str(index), lock)
+        st.fragment(progress, run_every=1.0 if worker.status().running else None)(worker)
+        files = st.file_uploader(texts.UPLOAD_LABEL.format(count=intake.MAX_FILES, mb=intake.MAX_UPLOAD_BYTES // 2**20),
+                                 accept_multiple_files=True, key=f"upload_files_{st.session_state.get('upload_round', 0)}")
+        if files:
+            checked = checked_files(files, corpus)
+            if add_form(checked, corpus):
+                worker.request()
+                st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+                st.session_state["upload_note"] = texts.UPLOAD_SAVED.format(count=sum(c.ok for _, c in checked))
+                st.rerun()
+        if note := st.session_state.pop("upload_note", ""):
+            st.success(note)
+        added_list(corpus, worker)
+
+
+def unlocked(password: str) -> bool:
+    if st.session_state.get("upload_ok"):
+        return True
+    with st.form("upload_login", border=False):
+        typed = st.text_input(texts.UPLOAD_PASSWORD, type="password", key="upload_password")
+        sent = st.form_submit_button("OK")
+    if sent and upload.password_ok(typed, password):
+        st.session_state.update(upload_ok=True, upload_open=True)
+        st.rerun()
+    if sent:
+        st.error(texts.UPLOAD_WRONG_PASSWORD)
+    return False
+
+
+def progress(worker: IndexUpdater) -> None:
+    status = worker.status()
+    if status.running:
+        st.progress(min(1.0, status.done), text=f"{texts.UPLOAD_UPDATING} — {status.text}")
+    elif status.failed:
+        st.error(texts.UPLOAD_FAILED)
+    elif status.finished:
+        st.success(texts.UPLOAD_DONE)
+
+
+def checked_files(files, corpus: Path) -> list[tuple[str, intake.Checked]]:
+    """The checks of the files now in the uploader, once per set of files."""
+    ids = tuple(f.file_id for f in files)
+    if st.session_state.get("upload_ids") != ids:
+        batch = [(upload.label_text(f.name), f.getvalue()) for f in files]
+        st.session_state.update(upload_ids=ids, upload_checked=upload.check_batch(batch, corpus))
+    return st.session_state["upload_checked"]
+
+
+def add_form(checked: list[tuple[str, intake.Checked]], corpus: Path) -> bool:
+    """Each file's result; the accepted ones with their fields to correct, and the add button."""
+    with st.form("upload_add"):
+        fields = {}
+        for i, (label, c) in enumerate(checked):
+            st.markdown(f"**{label_md(label)}**")
+            if not c.ok:
+                st.error(upload.refusal(c))
+                continue
+            st.caption(upload.found_line(c))
+            cols = st.columns(4)
+            fields[i] = {key: cols[j % 4].text_input(texts.UPLOAD_FIELDS[key], value, key=f"upload_{i}_{key}")
+                         for j, (key, value) in enumerate(upload.field_values(c.metadata).items())}
+        sent = st.form_submit_button(texts.UPLOAD_ADD, type="primary", disabled=not fields)
+    if not sent:
+        return False
+    sidecars = {i: upload.sidecar_or_error(checked[i][1].metadata, f) for i, f in fields.items()}
+    if errors := [e for _, e in sidecars.values() if e]:
+        st.error(errors[0])
+        return False
+    for i, (sidecar, _) in sidecars.items():
+        intake.save(checked[i][1], corpus, sidecar)
+    return True
+
+
+def label_md(label: str) -> str:   # the client's file name shown as text, never as markup
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in label)
+
+
+def added_list(corpus: Path, worker: IndexUpdater) -> None:
+    names = intake.uploaded(corpus)
+    if not names:
+        return
+    st.caption(texts.UPLOAD_ADDED_LIST)
+    for name in names:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.text(name)
+        if right.button(texts.UPLOAD_REMOVE, key=f"upload_remove_{name}"):
+            intake.remove(name, corpus)
+            worker.request()
+            st.session_state["upload_note"] = texts.UPLOAD_REMOVED.format(name=name)
+            st.rerun()
