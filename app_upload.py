@@ -95,9 +95,7 @@ def add_form(checked: list[tuple[str, intake.Checked]], corpus: Path) -> bool:
                 st.error(upload.refusal(c))
                 continue
             st.caption(upload.found_line(c))
-            cols = st.columns(4)
-            fields[i] = {key: cols[j % 4].text_input(texts.UPLOAD_FIELDS[key], value, key=f"upload_{i}_{key}")
-                         for j, (key, value) in enumerate(upload.field_values(c.metadata).items())}
+            fields[i] = field_inputs(upload.field_values(c.metadata), f"upload_{i}")
         sent = st.form_submit_button(texts.UPLOAD_ADD, type="primary", disabled=not fields)
     if not sent:
         return False
@@ -114,16 +112,29 @@ def label_md(label: str) -> str:   # the client's file name shown as text, never
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in label)
 
 
+def field_inputs(values: dict[str, str], prefix: str) -> dict[str, str]:
+    cols = st.columns(4)
+    return {key: cols[j % 4].text_input(texts.UPLOAD_FIELDS[key], value, key=f"{prefix}_{key}")
+            for j, (key, value) in enumerate(values.items())}
+
+
 def added_list(corpus: Path, worker: IndexUpdater) -> None:
-    names = intake.uploaded(corpus)
-    if not names:
+    """The documents added through the page: correct their fields, or remove one."""
+    if not (names := intake.uploaded(corpus)):
         return
-    st.caption(texts.UPLOAD_ADDED_LIST)
-    for name in names:
-        left, right = st.columns([5, 1], vertical_alignment="center")
-        left.text(name)
-        if right.button(texts.UPLOAD_REMOVE, key=f"upload_remove_{name}"):
+    name = st.selectbox(texts.UPLOAD_ADDED_LIST, names, key="upload_pick")
+    detected, values = upload.added_fields(name, corpus)
+    with st.form("upload_edit"):
+        fields = field_inputs(values, f"upload_edit_{name}")
+        save = st.form_submit_button(texts.UPLOAD_SAVE_FIELDS)
+    sidecar, error = upload.sidecar_or_error(detected, fields) if save else ({}, "")
+    if error:
+        st.error(error)
+    elif save or st.button(texts.UPLOAD_REMOVE, key="upload_remove"):
+        if save:
+            intake.save_sidecar(name, corpus, sidecar)
+        else:
             intake.remove(name, corpus)
-            worker.request()
-            st.session_state["upload_note"] = texts.UPLOAD_REMOVED.format(name=name)
-            st.rerun()
+        worker.request()
+        st.session_state["upload_note"] = (texts.UPLOAD_FIELDS_SAVED if save else texts.UPLOAD_REMOVED).format(name=name)
+        st.rerun()

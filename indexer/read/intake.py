@@ -168,6 +168,11 @@ def save_sidecar(name: str, corpus: Path, sidecar: dict) -> None:
         path.with_suffix(".json").unlink(missing_ok=True)
 
 
+def uploaded_metadata(name: str, corpus: Path) -> PlanMetadata:
+    """What the header of a document added by upload says, before its corrections."""
+    return extract_metadata(read_text(uploaded_path(name, corpus)))
+
+
 def remove(name: str, corpus: Path) -> None:
     """Delete a document added by upload, and its sidecar."""
     path = uploaded_path(name, corpus)

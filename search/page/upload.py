@@ -10,6 +10,7 @@ from typing import Mapping, Sequence
 
 from indexer.models import PlanMetadata
 from indexer.read import intake
+from indexer.read.metadata import apply_sidecar, read_sidecar
 from search.page import texts
 
 PASSWORD_ENV = "PLANSEARCH_UPLOAD_PASSWORD"
@@ -77,3 +78,9 @@ def sidecar_or_error(meta: PlanMetadata, fields: Mapping[str, str]) -> tuple[dic
 def label_text(label: str) -> str:
     """The client's file name as shown beside its result (never used as a path)."""
     return os.path.basename(label.replace("\\", "/"))[:120] or "?"
+
+
+def added_fields(name: str, corpus: Path) -> tuple[PlanMetadata, dict[str, str]]:
+    """(what the header of a document added by upload says, its fields as corrected now)."""
+    detected = intake.uploaded_metadata(name, corpus)
+    return detected, field_values(apply_sidecar(detected, read_sidecar(corpus / name) or {}))

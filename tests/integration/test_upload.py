@@ -3,6 +3,7 @@ and of the real index: off without a password; with it, a .docx and a .pdf writt
 and found with their citations, and refused files change nothing in the corpus or the index."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -135,3 +136,24 @@ def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     run(at)
     assert "Kế hoạch số 77/KH-UBND" in [c.value for c in at.tabs[1].code][0]
     assert "Năm 2026" in " ".join(m.value for m in at.markdown)   # the corrected year
+    # Later: a correction of an added document, then its removal; the index follows both.
+    at = unlocked_app()
+    pdf_name = next(n for n in intake.uploaded(corpus) if n.endswith(".pdf"))
+    at.selectbox(key="upload_pick").select(pdf_name)
+    run(at)
+    assert at.text_input(key=f"upload_edit_{pdf_name}_year").value == "2026"
+    at.text_input(key=f"upload_edit_{pdf_name}_province").input("Phú Yên")
+    before = store.read_pointer(index)
+    at.button(key=f"FormSubmitter:upload_edit-{texts.UPLOAD_SAVE_FIELDS}").click()
+    run(at)
+    assert json.loads((corpus / pdf_name).with_suffix(".json").read_text("utf-8")) == {"year": 2026, "province": "Phú Yên"}
+    wait_for_update(index, corpus, before)
+    assert store.load_records(index).plans[pdf_name].province == "Phú Yên"
+    before = store.read_pointer(index)
+    at.selectbox(key="upload_pick").select(pdf_name)
+    at.button(key="upload_remove").click()
+    run(at)
+    assert intake.uploaded(corpus) == [n for n in intake.uploaded(corpus) if n.endswith(".docx")] != []
+    assert not (corpus / pdf_name).with_suffix(".json").exists()
+    wait_for_update(index, corpus, before)
+    assert pdf_name not in store.load_records(index).plans

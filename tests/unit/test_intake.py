@@ -225,3 +225,17 @@ def test_failed_update_is_reported(tmp_path):
         assert time.monotonic() < deadline
         time.sleep(0.01)
     assert worker.status().failed
+
+
+def test_corrections_of_an_added_document(corpus, docx_bytes):
+    c = intake.check(docx_bytes, corpus)
+    intake.save(c, corpus, {"year": 2026})
+    detected, shown = upload.added_fields(c.name, corpus)
+    assert (detected.year, shown["year"], shown["number"]) == (2025, "2026", "215/KH-UBND")
+    sidecar, _ = upload.sidecar_or_error(detected, dict(shown, year="2025", province="Huế"))
+    intake.save_sidecar(c.name, corpus, sidecar)
+    assert json.loads((corpus / c.name).with_suffix(".json").read_text("utf-8")) == {"province": "Huế"}
+    intake.save_sidecar(c.name, corpus, {})
+    assert not (corpus / c.name).with_suffix(".json").exists()
+    with pytest.raises(ValueError):
+        intake.save_sidecar(PLAN.name, corpus, {"year": 2020})
