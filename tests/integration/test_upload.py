@@ -157,3 +157,21 @@ def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     assert not (corpus / pdf_name).with_suffix(".json").exists()
     wait_for_update(index, corpus, before)
     assert pdf_name not in store.load_records(index).plans
+
+
+@pytest.mark.slow
+def test_add_from_the_command_line(folders, tmp_path, cli):
+    corpus, index = folders
+    plan = make_plan_docx(tmp_path / "plan.docx")
+    before = store.read_pointer(index)
+    out = cli("indexer", "--add", str(plan), str(next(corpus.glob("*.txt"))), "--corpus", str(corpus), "--index", str(index))
+    assert out.returncode == 0, out.stderr
+    added, refused = out.stdout.splitlines()
+    assert added.startswith(f"added {plan} as upload-ke-hoach-215-kh-ubnd-") and "4 passages" in added
+    assert refused.startswith("refused ") and refused.endswith(".txt: already in the corpus ("
+                                                                + next(corpus.glob("*.txt")).name + ")")
+    assert "(4 embedded, " in out.stderr and store.read_pointer(index) != before
+    found = cli("search", DOCX_PHRASE, "--json", "--k", "1", "--index", str(index), "--corpus", str(corpus))
+    assert json.loads(found.stdout)["hits"][0]["citation"].startswith("Kế hoạch số 215/KH-UBND")
+    again = cli("indexer", "--add", str(plan), "--corpus", str(corpus), "--index", str(index))
+    assert again.returncode == 1 and again.stdout.startswith(f"refused {plan}: already in the corpus")
