@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from indexer.index import folder as store
 from indexer.index.build import build_index, embedder_for
 from indexer.read import intake
 from search.page import texts, upload
@@ -25,8 +26,8 @@ def updater(corpus: str, index: str, _lock: threading.Lock) -> IndexUpdater:   #
 
 
 def updating(corpus: Path, index: Path, lock: threading.Lock) -> bool:
-    """An update after an upload is running: the page keeps searching the current index."""
-    return updater(str(corpus), str(index), lock).status().running
+    """An update after an upload is running and an index is there: the page keeps searching it."""
+    return updater(str(corpus), str(index), lock).status().running and store.current_folder(index) is not None
 
 
 def section(corpus: Path, index: Path, lock: threading.Lock) -> None:
@@ -37,7 +38,8 @@ def section(corpus: Path, index: Path, lock: threading.Lock) -> None:
         if not unlocked(password):
             return
         worker = updater(str(corpus), str(index), lock)
-        st.fragment(progress, run_every=1.0 if worker.status().running else None)(worker)
+        polling = worker.status().running
+        st.fragment(progress, run_every=1.0 if polling else None)(worker, polling)
         files = st.file_uploader(texts.UPLOAD_LABEL.format(count=intake.MAX_FILES, mb=intake.MAX_UPLOAD_BYTES // 2**20),
                                  accept_multiple_files=True, key=f"upload_files_{st.session_state.get('upload_round', 0)}")
         if files:
@@ -66,8 +68,10 @@ def unlocked(password: str) -> bool:
     return False
 
 
-def progress(worker: IndexUpdater) -> None:
+def progress(worker: IndexUpdater, polling: bool) -> None:
     status = worker.status()
+    if polling and not status.running:
+        st.rerun()   # the whole page, so that it stops polling and searches the new index
     if status.running:
         st.progress(min(1.0, status.done), text=f"{texts.UPLOAD_UPDATING} — {status.text}")
     elif status.failed:
