@@ -85,7 +85,8 @@ def checked_files(files, corpus: Path) -> list[tuple[str, intake.Checked]]:
     ids = tuple(f.file_id for f in files)
     if st.session_state.get("upload_ids") != ids:
         batch = [(upload.label_text(f.name), f.getvalue()) for f in files]
-        st.session_state.update(upload_ids=ids, upload_checked=upload.check_batch(batch, corpus))
+        with st.spinner(texts.UPLOAD_READING):
+            st.session_state.update(upload_ids=ids, upload_checked=upload.check_batch(batch, corpus))
     return st.session_state["upload_checked"]
 
 

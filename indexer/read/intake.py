@@ -61,7 +61,7 @@ def sniff_kind(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         return ".docx"   # a zip (or an old .doc), read and refused by the .docx reader if not one
     lower = head.lower()
-    if lower.startswith((b"<!doctype html", b"<html")) or b"<body" in lower:
+    if lower.startswith(b"<!doctype html") or b"<html" in lower or b"<body" in lower:
         return ".html"
     return ".txt"
 

@@ -77,7 +77,7 @@ UPLOAD_TITLE = "Thêm văn bản"
 UPLOAD_PASSWORD = "Mật khẩu thêm văn bản"
 UPLOAD_WRONG_PASSWORD = "Mật khẩu không đúng."
 UPLOAD_LABEL = "Chọn tệp .docx, .pdf, .txt hoặc .html (tối đa {count} tệp, mỗi tệp {mb} MB)"
-UPLOAD_CHECK = "Kiểm tra tệp"
+UPLOAD_READING = "Đang đọc và kiểm tra tệp…"
 UPLOAD_ADD = "Thêm vào kho văn bản"
 UPLOAD_REFUSED = {"too_large": "Tệp quá lớn ({detail}; tối đa {mb} MB).",
                   "empty": "Tệp rỗng, không có nội dung.",

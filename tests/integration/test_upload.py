@@ -109,7 +109,7 @@ def test_refused_files_change_nothing(folders, monkeypatch, tmp_path):
 def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     corpus, index = folders
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
-    before = store.read_pointer(index)
+    before, before_files = store.read_pointer(index), listing(corpus)
     docx = make_plan_docx(tmp_path / "ke hoach moi.docx").read_bytes()
     pdf = make_plan_pdf(tmp_path / "de an.pdf").read_bytes()
     at = unlocked_app()
@@ -123,7 +123,10 @@ def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     at.text_input(key="upload_1_year").input("2026")   # a correction, saved as the sidecar
     at.button(key=ADD).click()
     run(at)
-    assert len(intake.uploaded(corpus)) == 2
+    names = intake.uploaded(corpus)
+    pdf_sidecar = Path(next(n for n in names if n.endswith(".pdf"))).with_suffix(".json").name
+    assert set(listing(corpus)) - set(before_files) == {*names, pdf_sidecar} and len(names) == 2
+    assert {k: v for k, v in listing(corpus).items() if k in before_files} == before_files
     wait_for_update(index, corpus, before)
     at = run(AppTest.from_file(APP, default_timeout=180))
     at.text_input(key="q").input(DOCX_PHRASE)

@@ -70,7 +70,9 @@ def test_oversized_file_is_refused_unread(corpus, monkeypatch):
     c = intake.check(data, corpus)
     assert c.problem == "too_large" and c.detail == "20.0 MB"
     monkeypatch.undo()
-    assert intake.check(b"a" * intake.MAX_UPLOAD_BYTES, corpus).problem != "too_large"
+    monkeypatch.setattr(intake, "MAX_UPLOAD_BYTES", 2000)   # the cap itself is allowed
+    plan = PLAN.read_bytes()[:2000].decode("utf-8", "ignore").encode("utf-8").ljust(2000)
+    assert intake.check(plan, corpus).problem == "" and intake.check(plan + b" ", corpus).problem == "too_large"
 
 
 def test_duplicate_of_a_corpus_document(corpus):
