@@ -59,7 +59,7 @@ def unlocked(password: str) -> bool:
         return True
     with st.form("upload_login", border=False):
         typed = st.text_input(texts.UPLOAD_PASSWORD, type="password", key="upload_password")
-        sent = st.form_submit_button("OK")
+        sent = st.form_submit_button(texts.UPLOAD_LOGIN)
     if sent and upload.password_ok(typed, password):
         st.session_state.update(upload_ok=True, upload_open=True)
         st.rerun()
@@ -109,7 +109,10 @@ def add_form(checked: list[tuple[str, intake.Checked]], corpus: Path) -> bool:
         st.error(errors[0])
         return False
     for i, (sidecar, _) in sidecars.items():
-        intake.save(checked[i][1], corpus, sidecar)
+        try:
+            intake.save(checked[i][1], corpus, sidecar)
+        except FileExistsError:   # the same bytes, added meanwhile from another session
+            LOG.warning("%s was added meanwhile", checked[i][1].name)
     return True
 
 

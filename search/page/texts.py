@@ -75,6 +75,7 @@ DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del
 # -- "Thêm văn bản" (issue #18): the upload section, on only when the operator sets a password ---
 UPLOAD_TITLE = "Thêm văn bản"
 UPLOAD_PASSWORD = "Mật khẩu thêm văn bản"
+UPLOAD_LOGIN = "Xác nhận"
 UPLOAD_WRONG_PASSWORD = "Mật khẩu không đúng."
 UPLOAD_LABEL = "Chọn tệp .docx, .pdf, .txt hoặc .html (tối đa {count} tệp, mỗi tệp {mb} MB)"
 UPLOAD_READING = "Đang đọc và kiểm tra tệp…"

@@ -41,7 +41,7 @@ def login(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_text(texts.UPLOAD_TITLE).first.click(timeout=RESULT_TIMEOUT)
     page.get_by_label(texts.UPLOAD_PASSWORD).fill(PASSWORD)
-    page.get_by_role("button", name="OK").click()
+    page.get_by_role("button", name=texts.UPLOAD_LOGIN).click()
     page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT)
 
 

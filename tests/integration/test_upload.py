@@ -22,7 +22,7 @@ from tests.upload_docs import DOCX_PHRASE, PDF_PHRASE, make_plan_docx, make_plan
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PASSWORD = "mật-khẩu-thử"
-LOGIN = "FormSubmitter:upload_login-OK"
+LOGIN = f"FormSubmitter:upload_login-{texts.UPLOAD_LOGIN}"
 ADD = f"FormSubmitter:upload_add-{texts.UPLOAD_ADD}"
 SUBMIT = "FormSubmitter:search-Tìm kiếm"
 
