@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import app_upload
 from indexer.index import folder as store
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
@@ -18,8 +19,8 @@ from search.compare.similar import SimilarResult, diff_sides, similar_passages
 from search.engine import Searcher
 from search.page import state as page_state, texts, view
 from search.page.document import document_view, tree_html
-from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
 from search.page.builder import BuildStatus, ServerBuilder
+from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
 from search.page.highlight import highlight_query, neutral_bidi
 from search.query import Filters, QueryAnalysis
 from search.results import Hit, SearchResult
@@ -48,8 +49,7 @@ def load_milvus_searcher(uri: str, generation: int) -> Searcher:   # reopened wh
 
 
 def show_build(status: BuildStatus, live: bool) -> None:
-    """First build: the search box (disabled) and the shared progress with an estimate, redrawn
-    until done; an update: the old index answers; a failed update: said once, with the command."""
+    """First build: a disabled box and the shared progress; update: old index answers; failure: said once."""
     if status.running and not live:
         st.text_input(texts.QUERY_LABEL, disabled=True, placeholder=texts.BUILD_WAIT, key="q_wait")
         st.progress(status.fraction, text=view.build_title(CORPUS_DIR, status.step))
@@ -135,6 +135,11 @@ def guarded(what: str, call, *args, **kwargs):   # None after a log line and a s
         LOG.exception("%s failed", what)
         st.error(texts.SEARCH_FAILED)
         return None
+
+
+def render(result, show) -> None:   # the engine's short note when it has one, else the result
+    if result is not None:
+        st.info(result.message) if result.message else show(result)
 
 
 def html_block(escaped: str, style: str, where=st) -> None:
@@ -252,11 +257,7 @@ def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
     if not draft.strip() or view.draft_too_short(draft):
         st.info(texts.SIMILAR_SHORT if draft.strip() else texts.SIMILAR_HINT)
         return
-    result = guarded("similar passages", similar_passages, searcher, draft, filters=filters, k=k)
-    if result is not None and result.message:
-        st.info(result.message)
-    elif result is not None:
-        show_similar(result)
+    render(guarded("similar passages", similar_passages, searcher, draft, filters=filters, k=k), show_similar)
 
 
 def main() -> None:
@@ -264,6 +265,8 @@ def main() -> None:
     st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # constants, no data in them
     st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
     st.title("Tra cứu kế hoạch chính sách xã hội")
+    if not MILVUS_URI:
+        app_upload.section(CORPUS_DIR, server_builder(str(INDEX_DIR), str(CORPUS_DIR)))
     searcher = open_searcher()
     if searcher is None:
         return
@@ -286,11 +289,7 @@ def main() -> None:
     if mode == page_state.MODE_FIGURES:
         show_figures(searcher, query, k, filters)
         return
-    result = guarded("search", searcher.search, query, k=k, filters=filters)
-    if result is not None and result.message:
-        st.info(result.message)
-    elif result is not None:
-        show_result(searcher, result)
+    render(guarded("search", searcher.search, query, k=k, filters=filters), lambda r: show_result(searcher, r))
 
 
 try:

@@ -1,4 +1,4 @@
-"""python -m indexer [--corpus corpus] [--index index | --milvus URI [--part NAME]] [--inspect] [--rebuild]"""
+"""python -m indexer [--corpus corpus] [--index index | --milvus URI [--part NAME]] [--inspect] [--rebuild] [--add FILE...]"""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from indexer.index.embedders import BACKENDS, DEFAULT_BACKEND, MissingBackend, make_embedder
 from indexer.index.folder import IndexProblem
+from indexer.read.intake import add_files
 
 
 def tqdm_progress(items, desc):
@@ -36,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--index", default="index", type=Path, help="index folder (default: index)")
     ap.add_argument("--inspect", action="store_true",
                     help="print each plan's metadata, passage count and section tree; build nothing")
+    ap.add_argument("--add", nargs="+", type=Path, metavar="FILE",
+                    help="check FILE(s), save them into the corpus and update the index")
     ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
     ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS + ("st",),
                     help=f"embedding engine (default {DEFAULT_BACKEND})")
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
             text = inspect_corpus(args.corpus)
         else:
+            if args.add and (code := add_files(args.add, args.corpus)):
+                return code
             embedder = make_embedder(args.backend, args.model, progress=model_progress())
             if args.prepare_model:
                 _say(f"model ready: {embedder.backend}:{embedder.model_id}")

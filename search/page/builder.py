@@ -62,6 +62,17 @@ class ServerBuilder:
             self._thread.start()
             return self._status
 
+    def request(self) -> BuildStatus:
+        """The corpus just changed (a file added, corrected or removed from the page): compare it
+        with the index now, not after the usual pause; a build that runs already is followed by
+        another at the next ensure() if the corpus is still newer than the index."""
+        with self._lock:
+            self._checked_at = self._failed_at = -RETRY_SECONDS
+        return self.ensure()
+
+    def status(self) -> BuildStatus:
+        return self._status
+
     def wait(self, timeout: float | None = None) -> BuildStatus:
         thread = self._thread
         if thread is not None:

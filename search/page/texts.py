@@ -76,3 +76,32 @@ COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEv
                "</script>")
 DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: kế hoạch, "
                "<ins>chỉ có trong kế hoạch</ins> · chữ thường: giống nhau")
+
+# -- "Thêm văn bản" (issue #18): the upload section, on only when the operator sets a password ---
+UPLOAD_TITLE = "Thêm văn bản"
+UPLOAD_PASSWORD = "Mật khẩu thêm văn bản"
+UPLOAD_LOGIN = "Xác nhận"
+UPLOAD_WRONG_PASSWORD = "Mật khẩu không đúng."
+UPLOAD_LABEL = "Chọn tệp .docx, .pdf, .txt hoặc .html (tối đa {count} tệp, mỗi tệp {mb} MB)"
+UPLOAD_READING = "Đang đọc và kiểm tra tệp…"
+UPLOAD_ADD = "Thêm vào kho văn bản"
+UPLOAD_REFUSED = {"too_large": "Tệp quá lớn ({detail}; tối đa {mb} MB).",
+                  "empty": "Tệp rỗng, không có nội dung.",
+                  "unreadable": "Không đọc được nội dung tệp (không phải .docx, .pdf, .txt hay .html hợp lệ).",
+                  "duplicate": "Văn bản này đã có trong kho ({detail}).",
+                  "no_passages": "Tệp không có đoạn văn nào để tìm kiếm.",
+                  "too_many": "Chỉ thêm được tối đa {count} tệp mỗi lần."}
+UPLOAD_FIELDS = {"doc_type": "Loại văn bản", "number": "Số hiệu", "issuer": "Cơ quan ban hành",
+                 "date": "Ngày ban hành (YYYY-MM-DD)", "year": "Năm", "province": "Tỉnh/thành",
+                 "level": "Cấp", "title": "Trích yếu"}
+UPLOAD_FOUND = "Loại tệp: {kind} · {passages} đoạn · {sections} mục · {articles} điều"
+UPLOAD_BAD_FIELD = "Giá trị không hợp lệ ở ô “{field}”."
+UPLOAD_SAVED = "Đã thêm {count} văn bản; chỉ mục đang được cập nhật, các tìm kiếm vẫn dùng chỉ mục hiện có."
+UPLOAD_UPDATING = "Đang cập nhật chỉ mục"
+UPLOAD_DONE = "Chỉ mục đã cập nhật: văn bản mới đã tìm kiếm được."
+UPLOAD_FAILED = "Cập nhật chỉ mục không thành công; hãy thử lại hoặc báo quản trị viên."
+UPLOAD_ADDED_LIST = "Văn bản đã thêm qua trang này"
+UPLOAD_REMOVE = "Xóa"
+UPLOAD_SAVE_FIELDS = "Lưu thông tin"
+UPLOAD_REMOVED = "Đã xóa {name}."
+UPLOAD_FIELDS_SAVED = "Đã lưu thông tin của {name}; chỉ mục đang được cập nhật."

@@ -3,6 +3,7 @@ Chromium driven by Playwright, a query typed and submitted with Enter, every pla
 screen. A screenshot is left in test-artifacts/browser.png for a person to look at."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -57,11 +58,11 @@ def wait_healthy(url: str, server: subprocess.Popen) -> None:
     raise AssertionError(f"streamlit did not answer {url}/_stcore/health in {START_TIMEOUT} s")
 
 
-@pytest.fixture(scope="module")
-def server(index_dir, tmp_path_factory):
+@contextlib.contextmanager
+def streamlit_server(env_extra: dict, log: Path):
+    """`streamlit run app.py` on a free port with env_extra set; yields its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, PLANSEARCH_INDEX=str(index_dir), PLANSEARCH_CORPUS=str(CORPUS))
+    env = dict(os.environ, **env_extra)
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                  "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -77,6 +78,13 @@ def server(index_dir, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(index_dir, tmp_path_factory):
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit_server({"PLANSEARCH_INDEX": str(index_dir), "PLANSEARCH_CORPUS": str(CORPUS)}, log) as url:
+        yield url
 
 
 def test_search_in_a_real_browser(server, index_dir):
