@@ -1,7 +1,5 @@
-"""The index folder: incremental rebuilds, refusing mismatched or damaged indexes, atomic
-commits, and the CLI contracts. Small corpora of copied real plans, embedded by a cheap fake
-embedder (conftest.FakeEmbedder) so that these tests stay fast; the CLI JSON contract uses the
-session's real index."""
+"""The command lines' contracts on the session's real index: the JSON of --queries, the text
+output, bad arguments, --inspect, and a missing index built by `python -m search`."""
 from __future__ import annotations
 
 import json
@@ -16,8 +14,6 @@ from indexer.structure.passages import passages_for
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
-SMALL = [NAMES[0], NAMES[3], NAMES[4]]
-QUERIES = ["người cao tuổi", "bao hiem that nghiep", "Nghị quyết 42-NQ/TW", "nhà ở xã hội"]
 
 
 def test_cli_queries_file_json_contract(real_index, cli, tmp_path):

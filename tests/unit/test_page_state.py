@@ -2,22 +2,9 @@
 filter choices, progress counting, figure rows."""
 from __future__ import annotations
 
-from pathlib import Path
-
-
-from search.page import state as page_state
 from search.compare.figure_table import CSV_COLUMNS, FigureRow
+from search.page import state as page_state
 from search.query import Filters
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
-APP = str(ROOT / "app.py")
-QUERY = "nhà ở xã hội"
-SUBMIT = "FormSubmitter:search-Tìm kiếm"
-SIMILAR_SUBMIT = "FormSubmitter:similar-Tìm câu chữ tương tự"
-FIGURES_QUERY = "tỷ lệ tham gia bảo hiểm y tế đến năm 2030"
-HOUSING_LINE = next(line.strip() for line in (CORPUS / "003_52a6cda90ec74148.txt").read_text("utf-8").splitlines()
-                    if line.startswith("- Xây dựng khoảng 5.250"))
 
 CHOICES = page_state.FilterChoices(provinces=("Gia Lai", "Thanh Hóa"), years=(2025, 2024),
                                    plans=("a.txt", "b.txt"))
