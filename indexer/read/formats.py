@@ -63,7 +63,7 @@ def _extract(data: bytes, kind: str) -> str:
         from indexer.read.html_text import html_text
 
         return html_text(data)
-    return _decode(data)
+    return decode_text(data)
 
 
 def _read_bytes(path: pathlib.Path) -> bytes:
@@ -114,7 +114,7 @@ def _sniff(data: bytes) -> str | None:
 def _misnamed(data: bytes, suffix: str) -> str:
     """A .docx or .pdf without its signature: plain text under the wrong name, or damaged."""
     try:
-        return _decode(data)
+        return decode_text(data)
     except UnreadableFile:
         if suffix == ".pdf":
             raise UnreadableFile("damaged PDF: no %PDF header") from None
@@ -123,7 +123,7 @@ def _misnamed(data: bytes, suffix: str) -> str:
 
 # ---- plain text ----------------------------------------------------------------------------
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
     """Decode text bytes: UTF-8 (BOM or not), UTF-16/32 (BOM or NUL pattern), else legacy."""
     if not data.strip():
         raise UnreadableFile("empty file")

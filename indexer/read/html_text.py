@@ -8,7 +8,7 @@ import re
 
 from bs4 import BeautifulSoup, CData, NavigableString   # this module is imported only for HTML
 
-from indexer.read.formats import _decode
+from indexer.read.formats import decode_text
 
 _CONTENT_NAMES = ("content1", "toanvancontent", "vbnoidung", "noidung", "fulltext")
 _NEVER_TEXT = ("script", "style", "noscript", "template", "head", "iframe", "svg")
@@ -29,14 +29,14 @@ def html_text(data: bytes) -> str:
 def _html_decode(data: bytes) -> str:
     """Decode by BOM, then the meta charset, then like a text file."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(data)
+        return decode_text(data)
     meta = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)
     if meta:
         try:
             return data.decode(meta.group(1).decode("ascii"), errors="replace")
         except LookupError:
             pass
-    return _decode(data)
+    return decode_text(data)
 
 
 def _text_lengths(soup) -> dict[int, tuple[int, int]]:

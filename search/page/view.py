@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from indexer.structure.sections import PREAMBLE_TITLE
 from indexer.text import fold_accents, normalize_for_matching
 from search.compare.figure_table import FigureRow
 from search.page import texts
@@ -104,7 +105,7 @@ def build_title(corpus: Path, step: str) -> str:
 
 def crumb(passage) -> str:
     """The passage's heading path, or where it stands when it has none."""
-    return " › ".join(passage.section) or "Phần mở đầu"
+    return " › ".join(passage.section) or PREAMBLE_TITLE
 
 
 def copy_button(text: str, label: str) -> str:
