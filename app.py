@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-import app_upload
+from search.page import upload_section
 from indexer.index import folder as store
 from indexer.models import PlanMetadata
 from indexer.structure.citation import plan_label
@@ -266,7 +266,7 @@ def main() -> None:
     st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
     st.title("Tra cứu kế hoạch chính sách xã hội")
     if not MILVUS_URI:
-        app_upload.section(CORPUS_DIR, server_builder(str(INDEX_DIR), str(CORPUS_DIR)))
+        upload_section.section(CORPUS_DIR, server_builder(str(INDEX_DIR), str(CORPUS_DIR)))
     searcher = open_searcher()
     if searcher is None:
         return

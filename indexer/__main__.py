@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from indexer.index.embedders import BACKENDS, DEFAULT_BACKEND, MissingBackend, make_embedder
+from indexer.embed.base import MissingBackend
+from indexer.embed.engines import BACKENDS, DEFAULT_BACKEND, make_embedder
 from indexer.index.folder import IndexProblem
 from indexer.read.intake import add_files
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
     try:
         if args.inspect:
-            from indexer.structure.inspect import inspect_corpus
+            from indexer.inspect import inspect_corpus
 
             text = inspect_corpus(args.corpus)
         else:
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.milvus:
                 from functools import partial
 
-                from indexer.index.milvus_store import build_milvus
+                from indexer.milvus.store import build_milvus
 
                 build_index = partial(build_milvus, part=args.part)
             else:

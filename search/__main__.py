@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from indexer.index.embedders import MissingBackend
+from indexer.embed.base import MissingBackend
 from indexer.index.folder import IndexProblem
 
 from indexer.models import LEVELS

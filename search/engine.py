@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.embedders import Embedder, make_embedder
+from indexer.embed.base import Embedder
+from indexer.embed.engines import make_embedder
 from indexer.index.load import built_with, check_embedder
 from indexer.models import Passage
 from indexer.text import document_numbers, folded_syllables, ngrams

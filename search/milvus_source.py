@@ -13,9 +13,9 @@ import json
 
 import numpy as np
 
-from indexer.index.embedders import Embedder
-from indexer.index.milvus_rows import SETTINGS_KEY, field_text, passage_from_record
-from indexer.index.milvus_store import (PREFIX, all_rows, connect, ensure_loaded, meta_name,
+from indexer.embed.base import Embedder
+from indexer.milvus.rows import SETTINGS_KEY, field_text, passage_from_record
+from indexer.milvus.store import (PREFIX, all_rows, connect, ensure_loaded, meta_name,
                                         milvus_errors, passages_name, read_meta, unavailable)
 from indexer.models import Passage
 from indexer.text import folded_syllables

@@ -7,7 +7,7 @@ from typing import Callable
 
 from indexer.index import folder as store
 from indexer.index.build import build_index, embedder_for, index_is_current
-from indexer.index.embedders import make_embedder
+from indexer.embed.engines import make_embedder
 
 from search.engine import Searcher
 

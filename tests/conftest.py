@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeEmbedder
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+CORPUS = PLANS
 SHARED_INDEX = "plansearch-index"
 _REAL = {"real_index", "searcher", "default_embedder", "cli", "page_index"}
 
@@ -41,7 +42,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def default_embedder():
     """The default embedder, loaded once per session."""
-    from indexer.index.embedders import make_embedder
+    from indexer.embed.engines import make_embedder
 
     return make_embedder()
 

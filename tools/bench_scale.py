@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.index.dense import DENSE_FILE
-from tools.bench import TARGETS, current_rss_mb, folder_mb, line, machine_header, peak_rss_mb, pct
+from tools.bench_common import TARGETS, current_rss_mb, folder_mb, line, machine_header, peak_rss_mb, pct
 
 
 _SENTENCE_RE = re.compile(r"(?<=[.;:!?])\s+|\n+")
@@ -22,7 +22,7 @@ def seed_material(index_dir: Path, corpus: Path):
     index_dir holds no usable index)."""
     from indexer.index import folder as store
     from indexer.index.build import build_index
-    from indexer.index.embedders import make_embedder
+    from indexer.embed.engines import make_embedder
 
     tmp = None
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 
-from tools.bench import COLD_QUERY, QUERIES, TARGETS, folder_mb, line, machine_header, peak_rss_mb, pct
+from tools.bench_common import COLD_QUERY, QUERIES, TARGETS, folder_mb, line, machine_header, peak_rss_mb, pct
 
 
 def clear_query_caches(searcher) -> None:
@@ -66,7 +66,7 @@ def cold_start(index_dir: Path, corpus: Path, repeats: int) -> tuple[list[float]
 
 def run_seed(corpus: Path, tiny: bool) -> None:
     from indexer.index.build import build_index, embedding_text
-    from indexer.index.embedders import make_embedder
+    from indexer.embed.engines import make_embedder
     from indexer.index import folder as store
 
     machine_header("tiny" if tiny else "seed")

@@ -15,7 +15,8 @@ import numpy as np
 
 from indexer.index import folder as store
 from indexer.index.dense import EXACT_LIMIT, faiss_kind, write_dense
-from indexer.index.embedders import Embedder, make_embedder
+from indexer.embed.base import Embedder
+from indexer.embed.engines import make_embedder
 from indexer.index.lexical import write_lexical
 from indexer.index.load import built_with
 from indexer.models import Document, Passage

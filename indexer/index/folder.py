@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.digest import sha256_file
 from indexer.index.manifest import shape_problems
 from indexer.models import Passage, PlanMetadata
 
@@ -75,14 +76,6 @@ class StoredIndex:
     manifest: dict
     passages: tuple[Passage, ...]
     plans: dict[str, PlanMetadata]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_pointer(index_dir: Path) -> str | None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from indexer.index import folder as store
 from indexer.index.dense import load_dense
-from indexer.index.embedders import DEFAULT_BACKEND, Embedder
+from indexer.embed.base import Embedder
+from indexer.embed.engines import DEFAULT_BACKEND
 from indexer.index.lexical import load_lexical
 
 LOAD_ATTEMPTS = 5

@@ -8,7 +8,7 @@ import re
 
 from bs4 import BeautifulSoup, CData, NavigableString   # this module is imported only for HTML
 
-from indexer.read.formats import decode_text
+from indexer.read.decode import decode_text
 
 _CONTENT_NAMES = ("content1", "toanvancontent", "vbnoidung", "noidung", "fulltext")
 _NEVER_TEXT = ("script", "style", "noscript", "template", "head", "iframe", "svg")

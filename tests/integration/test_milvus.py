@@ -16,7 +16,7 @@ pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from indexer.index.folder import IndexMissing  # noqa: E402
-from indexer.index.milvus_store import all_rows, connect, passages_name  # noqa: E402
+from indexer.milvus.store import all_rows, connect, passages_name  # noqa: E402
 from search.milvus_source import open_milvus_searcher  # noqa: E402
 from search.page import texts  # noqa: E402
 from search.query import Filters  # noqa: E402

@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from indexer.index import folder as store
 from tools.trials import modify_plan
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
+CORPUS = PLANS
 APP = str(ROOT / "app.py")
 STALE_START = "Không cập nhật được chỉ mục"
 

@@ -9,8 +9,9 @@ import pytest
 
 from indexer.read.corpus import read_corpus
 from search.query import Filters
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 DECREE = "Nghị định 20/2021/NĐ-CP"
 GIA_LAI = "002_3b6299c3ae673933.txt"
 

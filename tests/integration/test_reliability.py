@@ -12,6 +12,7 @@ from indexer.index.build import build_index
 from tests import fakes
 from tools import trials, trials_index, trials_inputs
 from search.engine import Searcher
+from tests.paths import PLANS
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +23,7 @@ def failures(outcomes):
 
 @pytest.fixture(scope="module")
 def plans():
-    return trials.real_plans()
+    return trials.real_plans(PLANS)
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +46,11 @@ def test_bad_queries_through_the_api(states):
     assert failures(trials_inputs.api_bad_queries(searcher)) == []
 
 
-def test_bad_queries_through_the_cli(tmp_path):
+def test_bad_queries_through_the_cli(tmp_path, real_index):
     index = tmp_path / "index"
-    if not trials.copy_live_index(trials.ROOT / "index", index):
-        shutil.rmtree(index, ignore_errors=True)  # the CLI builds one (real embedder), slower
+    assert trials.copy_live_index(real_index, index)
     some = {"empty", "control chars", "10000 chars", "lone surrogates (undecodable argv)", "number fragment /QĐ-"}
-    assert failures(trials_inputs.cli_bad_queries(index, trials.ROOT / "corpus", argv_names=some)) == []
+    assert failures(trials_inputs.cli_bad_queries(index, trials.PLANS, argv_names=some)) == []
 
 
 # ---- 2. bad corpus files -------------------------------------------------------------------

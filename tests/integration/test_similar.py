@@ -8,12 +8,13 @@ import pytest
 
 from indexer.text import normalize_for_matching
 from search.compare.similar import similar_passages
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def paragraph(doc: str, start: str) -> str:
-    lines = (ROOT / "corpus" / doc).read_text(encoding="utf-8").splitlines()
+    lines = (PLANS / doc).read_text(encoding="utf-8").splitlines()
     return next(line for line in lines if line.startswith(start))
 
 

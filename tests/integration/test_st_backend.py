@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.paths import PLANS
 
 pytestmark = [pytest.mark.st, pytest.mark.slow]
 
@@ -20,7 +21,7 @@ if importlib.util.find_spec("sentence_transformers") is None:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 
@@ -36,7 +37,7 @@ def model_dir() -> Path:
 @pytest.fixture(scope="module")
 def st_index(tmp_path_factory, model_dir):
     from indexer.index.build import build_index
-    from indexer.index.embedders import make_embedder
+    from indexer.embed.engines import make_embedder
 
     root = tmp_path_factory.mktemp("st")
     corpus = root / "corpus"

@@ -18,6 +18,7 @@ from indexer.read import intake
 from search.page import texts
 from search.page.upload import PASSWORD_ENV
 from tests.upload_docs import DOCX_PHRASE, PDF_PHRASE, make_plan_docx, make_plan_pdf
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -31,7 +32,7 @@ SUBMIT = "FormSubmitter:search-Tìm kiếm"
 def folders(real_index, tmp_path, monkeypatch):
     """A copy of the corpus and of the real index (still current for it), the page pointed at them."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"
-    shutil.copytree(ROOT / "corpus", corpus)
+    shutil.copytree(PLANS, corpus)
     shutil.copytree(real_index, index)
     assert index_is_current(index, corpus)
     monkeypatch.setenv("PLANSEARCH_CORPUS", str(corpus))

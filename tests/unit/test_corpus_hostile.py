@@ -16,10 +16,11 @@ from indexer.index import folder as store
 from indexer.index.build import build_index, index_is_current
 from indexer.read.corpus import corpus_files, read_corpus
 from indexer.read.formats import UnreadableFile, read_text
-from indexer.structure.inspect import inspect_corpus
+from indexer.inspect import inspect_corpus
 from search.engine import Searcher
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 
 
 def within(seconds: float, fn, *args):

@@ -20,9 +20,10 @@ from indexer.read.corpus import read_corpus
 from indexer.structure.passages import passages_for
 from indexer.structure.sections import continuation_lines, document_parts, split_lines
 from indexer.text import is_blank_line, is_boilerplate_line
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-PLANS = ROOT / "corpus"
+
 LAWS = ROOT.parent / "shared" / "legal" / "corpus"
 needs_laws = pytest.mark.skipif(not LAWS.is_dir(), reason=f"{LAWS} is not here")
 

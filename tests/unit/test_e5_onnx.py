@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.index.e5_format import QK, E5Tokenizer, dequantize_q4_0, load_tensor, read_e5_file
-from indexer.index.e5_onnx_convert import MissingOnnx, ensure_model, require_onnx
+from indexer.embed.e5_format import QK, E5Tokenizer, dequantize_q4_0, load_tensor, read_e5_file
+from indexer.embed.e5_onnx_convert import MissingOnnx, ensure_model, require_onnx
 
 pytest.importorskip("onnxruntime")
 
@@ -128,7 +128,7 @@ def cache_dir(tmp_path_factory) -> Path:
 
 
 def embedder(model_path, cache_dir, quantize=True):
-    from indexer.index.e5_onnx import OnnxE5Embedder
+    from indexer.embed.e5_onnx import OnnxE5Embedder
     return OnnxE5Embedder(source=model_path, cache_dir=cache_dir, quantize=quantize)
 
 
@@ -148,7 +148,7 @@ def test_reader_parses_header_and_dequantizes_like_e5c(model_path):
 
 
 def test_reader_rejects_bad_magic_and_truncation(model_path, tmp_path):
-    from indexer.index.e5_format import E5FormatError
+    from indexer.embed.e5_format import E5FormatError
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"XXXX" + model_path.read_bytes()[4:])
     with pytest.raises(E5FormatError):
@@ -232,7 +232,7 @@ def test_stale_or_unreadable_sidecar_rebuilds(model_path, tmp_path, caplog):
 
 
 def test_cache_folder_from_environment(model_path, tmp_path, monkeypatch):
-    from indexer.index.e5_onnx_convert import default_cache_dir
+    from indexer.embed.e5_onnx_convert import default_cache_dir
     monkeypatch.setenv("PLANSEARCH_MODEL_CACHE", str(tmp_path / "env"))
     assert default_cache_dir() == tmp_path / "env"
     monkeypatch.delenv("PLANSEARCH_MODEL_CACHE")

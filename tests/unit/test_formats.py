@@ -14,8 +14,9 @@ import pytest
 
 from indexer.read.corpus import read_corpus
 from indexer.structure.passages import passages_for
+from tests.paths import PLANS as PLANS_DIR
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS_DIR
 PLANS = sorted(p.name for p in CORPUS.glob("*.txt"))
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 

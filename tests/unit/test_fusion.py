@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from search.fusion import weighted_rrf
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 D000, D001, D002, D003, D004 = sorted(p.name for p in CORPUS.glob("*.txt"))
 
 

@@ -14,8 +14,9 @@ from indexer.index.build import build_index, index_is_current
 from search.engine import Searcher
 from tests.unit.test_corpus_hostile import within
 from tools.trials_hostile import MANIFEST_SHAPES, _tamperings, live, manifest_of, refile, resign
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ import pytest
 from indexer.index import folder as store
 from indexer.index.build import build_index
 from search.engine import Searcher
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 NAMES = sorted(p.name for p in CORPUS.glob("*.txt"))
 SMALL = [NAMES[0], NAMES[3], NAMES[4]]
 QUERIES = ["người cao tuổi", "bao hiem that nghiep", "Nghị quyết 42-NQ/TW", "nhà ở xã hội"]

@@ -18,9 +18,10 @@ from indexer.read.corpus import read_corpus
 from search.page import texts, upload
 from tests.fakes import FakeEmbedder
 from tests.upload_docs import make_plan_docx, make_plan_pdf
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = ROOT / "corpus" / "000_2cf1338897e214e5.txt"
+PLAN = PLANS / "000_2cf1338897e214e5.txt"
 
 
 @pytest.fixture

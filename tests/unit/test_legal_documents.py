@@ -9,7 +9,7 @@ import pytest
 
 from indexer.models import Document, PlanMetadata
 from indexer.read.metadata import extract_metadata
-from indexer.structure.inspect import inspect_corpus
+from indexer.inspect import inspect_corpus
 from indexer.structure.passages import passages_for
 from indexer.structure.sections import parse_sections
 from search.page.state import FilterChoices, PageState, params_from_state, state_from_params

@@ -9,8 +9,9 @@ import pytest
 from indexer.structure.citation import format_citation, plan_label
 from indexer.read.metadata import apply_sidecar, extract_metadata, read_sidecar
 from indexer.models import PlanMetadata
+from tests.paths import PLANS
 
-CORPUS = pathlib.Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 
 TITLE_000 = (
     "Thực hiện Nghị quyết số 42-NQ/TW của Ban Chấp hành Trung ương Đảng (khóa XIII), Chương "

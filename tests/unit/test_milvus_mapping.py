@@ -8,14 +8,15 @@ import sys
 
 import pytest
 
-from indexer.index.embedders import MissingBackend
-from indexer.index.milvus_rows import (NO_YEAR, DocumentEntry, changed_documents, decode_token, encode_token,
+from indexer.embed.base import MissingBackend
+from indexer.milvus.rows import (NO_YEAR, DocumentEntry, changed_documents, decode_token, encode_token,
                                        field_text, passage_from_record, passage_row)
-from indexer.index.milvus_store import connect
+from indexer.milvus.store import connect
 from indexer.models import Passage, PlanMetadata
 from indexer.text import folded_tokens, word_tokens
 from search.milvus_source import filter_expression
 from search.query import Filters
+from tests.paths import PLANS
 
 TEXT = "Nhà ở xã hội theo Nghị định 20/2021/NĐ-CP; tỷ lệ 95,5% (COVID-19), zalo"
 
@@ -98,9 +99,9 @@ def test_an_update_by_part_owns_only_its_plans(tmp_path):
     from pathlib import Path
     import shutil
 
-    from indexer.index.milvus_store import plan_update
+    from indexer.milvus.store import plan_update
 
-    seed = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))
+    seed = sorted((PLANS).glob("*.txt"))
     corpus = tmp_path / "north"
     corpus.mkdir()
     for src in seed[:2]:
@@ -143,7 +144,7 @@ class _Client:
 
 @pytest.mark.parametrize("state, loads", [("Loaded", []), ("NotLoad", ["c"]), ("Loading", ["c"])])
 def test_a_loaded_collection_is_not_loaded_again(state, loads):
-    from indexer.index.milvus_store import ensure_loaded
+    from indexer.milvus.store import ensure_loaded
 
     client = _Client(state)
     ensure_loaded(client, "c")
@@ -152,7 +153,7 @@ def test_a_loaded_collection_is_not_loaded_again(state, loads):
 
 def test_a_server_lost_mid_run_ends_the_cli_with_one_line(monkeypatch, capsys):
     import search.__main__ as cli
-    from indexer.index.milvus_store import MilvusUnavailable
+    from indexer.milvus.store import MilvusUnavailable
 
     def lost(argv=None):
         raise MilvusUnavailable("cannot use the Milvus server at http://h:1 (gone)", "start it")

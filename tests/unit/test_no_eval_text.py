@@ -28,7 +28,7 @@ def project_files() -> list[Path]:
     listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
     if listed.returncode != 0:
         pytest.skip("not a git checkout")
-    return [ROOT / f for f in listed.stdout.split() if not f.startswith("corpus/")
+    return [ROOT / f for f in listed.stdout.split() if not f.startswith(("corpus/", "tests/plans/"))
             and f.endswith((".py", ".md", ".toml", ".sh", ".txt", ".cfg", ".ini"))]
 
 

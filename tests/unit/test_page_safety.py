@@ -20,9 +20,10 @@ from search.page import state as page_state
 from search.page.export import figures_csv
 from search.page.highlight import highlight_query, neutral_bidi
 from search.query import analyze_query
+from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
+CORPUS = PLANS
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 
 

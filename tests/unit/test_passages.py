@@ -7,8 +7,9 @@ from indexer.read.corpus import read_corpus
 from indexer.structure.passages import MAX_CHARS, passages_for, size
 from indexer.structure.sections import PREAMBLE_TITLE, UNTITLED, parse_sections
 from indexer.text import normalize_for_matching
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 
 
 @pytest.fixture(scope="module")

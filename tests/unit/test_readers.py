@@ -10,9 +10,10 @@ import pytest
 
 from indexer.read import formats as readers
 from indexer.read.formats import UnreadableFile, read_text
+from tests.paths import PLANS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SAMPLE_FILE = ROOT / "corpus" / "003_52a6cda90ec74148.txt"
+SAMPLE_FILE = PLANS / "003_52a6cda90ec74148.txt"
 FONT = pathlib.Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 CP1258_TONES = "\u0300\u0301\u0303\u0309\u0323"  # the combining marks Windows-1258 has
 

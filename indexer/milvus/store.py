@@ -22,9 +22,9 @@ from typing import Callable, Iterable
 
 from indexer.index.build import BuildReport, _versions, corpus_fingerprint, embedding_text, settings
 from indexer.index.dense import EXACT_LIMIT
-from indexer.index.embedders import Embedder, MissingBackend
+from indexer.embed.base import Embedder, MissingBackend
 from indexer.index.folder import IndexMissing, IndexProblem
-from indexer.index.milvus_rows import (SETTINGS_KEY, DocumentEntry, changed_documents, doc_key,
+from indexer.milvus.rows import (SETTINGS_KEY, DocumentEntry, changed_documents, doc_key,
                                        passage_row)
 from indexer.models import Document, Passage
 from indexer.read.corpus import corpus_files, read_corpus

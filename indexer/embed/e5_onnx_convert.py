@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index.e5_format import QK, E5File, load_tensor, read_e5_file
-from indexer.index.embedders import MissingBackend
-from indexer.index.folder import sha256_file
+from indexer.embed.e5_format import QK, E5File, load_tensor, read_e5_file
+from indexer.embed.base import MissingBackend
+from indexer.digest import sha256_file
 
 CONVERTER_VERSION = "2"
 MODEL_NAME = "multilingual-e5-small-int8"

@@ -1,5 +1,5 @@
-"""The page's "Thêm văn bản" section (issue #18), Streamlit widgets only, beside app.py: shown only
-when the operator sets an upload password; files are checked, shown with what was read from them,
+"""The page's "Thêm văn bản" section (issue #18), Streamlit widgets only, called by app.py: shown
+only when the operator sets an upload password; files are checked, shown with what was read from them,
 saved into the corpus and the index updated by the server's one background build runner."""
 from __future__ import annotations
 
