@@ -12,8 +12,8 @@ import streamlit as st
 
 from search.page import upload_section
 from indexer.index import folder as store
-from indexer.models import PlanMetadata
-from indexer.structure.citation import plan_label
+from indexer.models import DocumentMetadata
+from indexer.structure.citation import document_label
 from search.compare.figure_table import figure_table
 from search.compare.similar import SimilarResult, diff_sides, similar_passages
 from search.engine import Searcher
@@ -102,7 +102,7 @@ def sync_url(state: page_state.PageState) -> None:
         st.query_params.from_dict(want)
 
 
-def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
+def sidebar(documents: dict[str, DocumentMetadata], choices: page_state.FilterChoices) -> tuple[Filters, int]:
     with st.sidebar:
         st.header("Bộ lọc")
         every = dict(placeholder="Tất cả", select_all=False)   # Streamlit's "Select all" is English
@@ -110,8 +110,8 @@ def sidebar(plans: dict[str, PlanMetadata], choices: page_state.FilterChoices) -
         levels = st.multiselect("Cấp", page_state.LEVELS, key="level", **every)
         years = st.multiselect("Năm", choices.years, key="year", **every)
         doc_types = st.multiselect(texts.FILTER_TYPE, choices.doc_types, key="doc_type", **every)
-        docs = st.multiselect(texts.FILTER_DOCUMENT, choices.plans, key="plan",
-                              format_func=lambda doc: neutral_bidi(plan_label(plans[doc])), **every)
+        docs = st.multiselect(texts.FILTER_DOCUMENT, choices.documents, key="doc",
+                              format_func=lambda doc: neutral_bidi(document_label(documents[doc])), **every)
         k = st.slider("Số đoạn kết quả", page_state.K_MIN, page_state.K_MAX, key="k")
     return Filters(tuple(docs), tuple(provinces), tuple(levels), tuple(years), tuple(doc_types)), k
 
@@ -150,9 +150,9 @@ def html_block(escaped: str, style: str, where=st) -> None:
 
 @st.dialog(texts.DOCUMENT_TITLE, width="large")
 def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
-    """The whole plan, opened at the hit's top-level section, beside its section tree."""
+    """The whole document, opened at the hit's top-level section, beside its section tree."""
     doc = document_view(searcher.document_passages(hit.passage.doc), hit.passage)
-    html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
+    html_block(html.escape(document_label(hit.metadata)), texts.TITLE_STYLE)
     tree, body = st.columns([1, 2])
     tree.markdown(tree_html(doc.tree), unsafe_allow_html=True)   # tree_html escapes every heading
     with body:
@@ -166,7 +166,7 @@ def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
 
 def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
     html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
-    html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "plan" else texts.TEXT_STYLE)
+    html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "grid" else texts.TEXT_STYLE)
     st.code(neutral_bidi(hit.passage.citation), language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
@@ -179,11 +179,11 @@ def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str
             html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
+def documents_side_by_side(searcher: Searcher, result: SearchResult) -> None:
     for col, group in zip(st.columns(len(groups := result.groups)), groups):
         with col:
-            html_block(html.escape(plan_label(group.plan)), texts.TITLE_STYLE)
-            html_block(html.escape(page_state.plan_facts(group.plan)), texts.CRUMB_STYLE)
+            html_block(html.escape(document_label(group.metadata)), texts.TITLE_STYLE)
+            html_block(html.escape(page_state.document_facts(group.metadata)), texts.CRUMB_STYLE)
             if not group.hits:
                 st.caption(texts.NO_PASSAGE)
     for row in view.grid_rows(groups):   # one row per part of the plans (targets, tasks, ...)
@@ -191,7 +191,7 @@ def plans_side_by_side(searcher: Searcher, result: SearchResult) -> None:
         for col, hits in zip(st.columns(len(groups)), row.cells):
             for hit in hits:
                 with col.container(border=True):
-                    passage_block(searcher, hit, result.query, "plan")
+                    passage_block(searcher, hit, result.query, "grid")
 
 
 def top_bar(caption: str, label: str, data: bytes, file_name: str, key: str) -> None:
@@ -204,16 +204,16 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
     top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result), CSV_FILE_NAME, "download")
     if result.weak:
         st.warning(texts.WEAK)
-    by_plan, ranked = st.tabs(["Theo kế hoạch", "Xếp hạng chung"])
-    with by_plan:
-        plans_side_by_side(searcher, result)
+    by_document, ranked = st.tabs(["Theo văn bản", "Xếp hạng chung"])
+    with by_document:
+        documents_side_by_side(searcher, result)
     answers, others = view.split_ranked(result.hits)
     with ranked:
         for rank, hit in enumerate(answers + others, 1):
             if rank == len(answers) + 1 and answers:
                 st.caption(texts.OTHERS)
             with st.container(border=True):
-                html_block(html.escape(plan_label(hit.plan)), texts.TITLE_STYLE)
+                html_block(html.escape(document_label(hit.metadata)), texts.TITLE_STYLE)
                 passage_block(searcher, hit, result.query, "rank", rank)
 
 
@@ -222,13 +222,13 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
         return
     table = page_state.figure_display_rows(rows)
     with_figures = sum(1 for r in rows if r.figures)
-    top_bar(f"{with_figures}/{len(rows)} kế hoạch có số liệu", "Tải bảng số liệu (CSV)", figures_csv(rows),
+    top_bar(f"{with_figures}/{len(rows)} văn bản có số liệu", "Tải bảng số liệu (CSV)", figures_csv(rows),
             texts.FIGURES_CSV_NAME, "download_figures")
     if not with_figures:
         st.info(texts.NO_FIGURES)
     st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
     if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
-        st.bar_chart({"Kế hoạch": [b.plan for b in bars], "Số liệu": [b.value for b in bars]},
+        st.bar_chart({"Văn bản": [b.document for b in bars], "Số liệu": [b.value for b in bars]},
                      x="Kế hoạch", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
 
 
@@ -236,12 +236,12 @@ def show_similar(result: SimilarResult) -> None:
     st.markdown(texts.DIFF_LEGEND, unsafe_allow_html=True)   # a constant, no data in it
     if result.weak:
         st.warning(texts.WEAK)
-    for plan in result.plans:   # most shared wording first
+    for found in result.documents:   # most shared wording first
         with st.container(border=True):
-            html_block(html.escape(plan.label), texts.TITLE_STYLE)
-            if not plan.passages:
+            html_block(html.escape(found.label), texts.TITLE_STYLE)
+            if not found.passages:
                 st.caption(texts.NO_SIMILAR)
-            for sp in plan.passages:
+            for sp in found.passages:
                 html_block(html.escape(view.crumb(sp.hit.passage)), texts.CRUMB_STYLE)
                 for col, escaped in zip(st.columns(2), diff_sides(sp.diff)):   # diff_sides escapes every word
                     html_block(escaped, texts.TEXT_STYLE, col)
@@ -261,22 +261,22 @@ def similar_mode(searcher: Searcher, k: int, filters: Filters) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Tra cứu kế hoạch chính sách", page_icon="🔎", layout="wide")
+    st.set_page_config(page_title="Tra cứu văn bản chính sách", page_icon="🔎", layout="wide")
     st.markdown(texts.PAGE_CSS, unsafe_allow_html=True)   # constants, no data in them
     st.html(texts.COPY_SCRIPT, unsafe_allow_javascript=True)
-    st.title("Tra cứu kế hoạch chính sách xã hội")
+    st.title("Tra cứu văn bản chính sách: kế hoạch, luật, nghị định, quyết định")
     if not MILVUS_URI:
         upload_section.section(CORPUS_DIR, server_builder(str(INDEX_DIR), str(CORPUS_DIR)))
     searcher = open_searcher()
     if searcher is None:
         return
-    choices = page_state.filter_choices(searcher.plans)
+    choices = page_state.filter_choices(searcher.documents)
     init_from_url(choices)
     for key in ("q", "draft"):   # keep what was typed while the other mode's widgets are not drawn
         st.session_state[key] = st.session_state.get(key, "")
     mode = st.radio("Chế độ", list(page_state.MODES), key="mode", horizontal=True,
                     format_func=page_state.MODES.get, label_visibility="collapsed")
-    filters, k = sidebar(searcher.plans, choices)
+    filters, k = sidebar(searcher.documents, choices)
     if mode == page_state.MODE_SIMILAR:
         sync_url(page_state.PageState(st.session_state.get("draft", ""), filters, k, mode))
         similar_mode(searcher, k, filters)

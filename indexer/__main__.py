@@ -34,10 +34,10 @@ def model_progress():
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m indexer", description="Build or update the search index.")
-    ap.add_argument("--corpus", default="corpus", type=Path, help="folder of plan files (default: corpus)")
+    ap.add_argument("--corpus", default="corpus", type=Path, help="folder of the documents (default: corpus)")
     ap.add_argument("--index", default="index", type=Path, help="index folder (default: index)")
     ap.add_argument("--inspect", action="store_true",
-                    help="print each plan's metadata, passage count and section tree; build nothing")
+                    help="print each document's metadata, passage count and section tree; build nothing")
     ap.add_argument("--add", nargs="+", type=Path, metavar="FILE",
                     help="check FILE(s), save them into the corpus and update the index")
     ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
@@ -49,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
                     "(pip install -r requirements-milvus.txt)")
     ap.add_argument("--part", default="", help="with --milvus: this corpus is the part NAME of a shared index; "
-                    "its plans are NAME/<file> and only they are updated")
+                    "its documents are NAME/<file> and only they are updated")
     return ap
 
 
@@ -119,8 +119,8 @@ def _say(message: str) -> None:
 
 def describe(report) -> str:
     if report.up_to_date:
-        return f"index up to date: {report.documents} plans, {report.passages} passages (nothing embedded)"
-    lines = [f"indexed {report.documents} plans, {report.passages} passages "
+        return f"index up to date: {report.documents} documents, {report.passages} passages (nothing embedded)"
+    lines = [f"indexed {report.documents} documents, {report.passages} passages "
              f"({report.embedded} embedded, {report.reused} reused) -> {report.folder}"]
     lines += [f"  skipped {name}: {reason}" for name, reason in report.skipped]
     lines += [f"  duplicate {dup} (same as {orig}), indexed once" for dup, orig in report.duplicates]

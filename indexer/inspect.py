@@ -1,4 +1,4 @@
-"""A plain-text report of how the corpus was read: per plan its metadata, passage count and
+"""A plain-text report of how the corpus was read: per document its metadata, passage count and
 section tree, so a person can check the reading at a glance."""
 from __future__ import annotations
 

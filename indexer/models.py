@@ -7,8 +7,8 @@ LEVELS = ("trung ương", "tỉnh", "huyện", "xã")   # administrative levels 
 
 
 @dataclass(frozen=True)
-class PlanMetadata:
-    """What a plan's header says about it. Every field is empty when the header does not say it."""
+class DocumentMetadata:
+    """What a document's header says about it. Every field is empty when the header does not say it."""
 
     number: str = ""          # số hiệu, e.g. "743/KH-UBND"
     doc_type: str = ""        # "Kế hoạch", "Luật", "Nghị định", "Quyết định", "Công văn", ...
@@ -23,7 +23,7 @@ class PlanMetadata:
     implements: tuple[str, ...] = ()  # higher documents it implements: "42-NQ/TW", "68/NQ-CP", ...
     signer: str = ""          # name under the signature block
     based_on: tuple[str, ...] = ()    # what its "Căn cứ ..." lines name, one entry per line
-    source: str = ""          # the file path, set only when another plan would get the same label or citation
+    source: str = ""          # the file path, set only when another document would get the same label or citation
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -32,7 +32,7 @@ class PlanMetadata:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "PlanMetadata":
+    def from_dict(cls, d: dict) -> "DocumentMetadata":
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         for key in ("implements", "based_on"):
             if key in known:
@@ -46,13 +46,13 @@ class Document:
 
     name: str                 # path relative to the corpus folder, "/"-separated
     text: str                 # the source text; every passage is a slice of it
-    metadata: PlanMetadata
+    metadata: DocumentMetadata
     content_hash: str         # sha256 of the file's bytes
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A searchable piece of one section of one plan, verbatim from the source text."""
+    """A searchable piece of one section of one document, verbatim from the source text."""
 
     doc: str                          # Document.name
     text: str                         # == Document.text[char_start:char_end]

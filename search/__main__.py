@@ -12,7 +12,7 @@ from indexer.embed.base import MissingBackend
 from indexer.index.folder import IndexProblem
 
 from indexer.models import LEVELS
-from indexer.structure.citation import plan_label
+from indexer.structure.citation import document_label
 
 from search.query import Filters, resolve_values
 from search.results import Hit, SearchResult
@@ -20,7 +20,7 @@ from search.service import open_searcher
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m search", description="Search the plans.")
+    ap = argparse.ArgumentParser(prog="python -m search", description="Search the documents of the corpus (plans, laws, decrees, decisions...).")
     ap.add_argument("query", nargs="?", help="the question, phrase or document number ('-' reads stdin)")
     ap.add_argument("--queries", type=Path, help="file with one query per line")
     ap.add_argument("--k", type=int, default=10, help="number of passages (default 10)")
@@ -32,14 +32,15 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--province", action="append", default=[])
     ap.add_argument("--level", action="append", default=[], help="tỉnh | huyện | xã (accents optional)")
     ap.add_argument("--year", action="append", default=[], type=int)
-    ap.add_argument("--plan", action="append", default=[], help="corpus file name")
+    ap.add_argument("--document", "--plan", action="append", default=[], dest="document",
+                    help="corpus file name (--plan: the same, kept one release)")
     ap.add_argument("--type", action="append", default=[], dest="doc_type",
                     help="document type as the header names it: 'Kế hoạch', 'Luật', 'Quyết định', ...")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--figures", action="store_true",
-                      help="print the figures (targets, counts, deadlines) each plan states on the topic, as JSON")
+                      help="print the figures (targets, counts, deadlines) each document states on the topic, as JSON")
     mode.add_argument("--similar", action="store_true",
-                      help="treat the query as a draft paragraph: closest wording in every plan, with a word diff, as JSON")
+                      help="treat the query as a draft paragraph: closest wording in every document, with a word diff, as JSON")
     return ap
 
 
@@ -50,19 +51,21 @@ def hit_json(h: Hit) -> dict:
 
 
 def result_json(result: SearchResult) -> dict:
-    """The CLI contract (design notes): the ranked hits, and the per-plan view where "relevant"
-    is true only for a plan with a passage that answers the query."""
+    """The CLI contract (design notes): the ranked hits, and the per-document view where
+    "relevant" is true only for a document with a passage that answers the query. "plans" is
+    the same list under its earlier name (kept one release)."""
+    documents = [{"doc": g.doc, "label": document_label(g.metadata), "relevant": any(h.answers for h in g.hits),
+                  "hits": [hit_json(h) for h in g.hits]} for g in result.groups]
     return {"query": result.query.text, "kind": result.query.kind, "weak": result.weak,
             "message": result.message, "hits": [hit_json(h) for h in result.hits],
-            "plans": [{"doc": g.doc, "plan": plan_label(g.plan), "relevant": any(h.answers for h in g.hits),
-                       "hits": [hit_json(h) for h in g.hits]} for g in result.groups]}
+            "documents": documents, "plans": [dict(d, plan=d["label"]) for d in documents]}
 
 
 def result_text(result: SearchResult) -> str:
     if result.message:
         return result.message
     relevant = len(result.relevant_groups)
-    out = [f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan "
+    out = [f"{len(result.hits)} đoạn · {relevant}/{len(result.groups)} văn bản có đoạn liên quan "
            f"({result.seconds * 1000:.0f} ms)" + (" — không có đoạn khớp rõ, đây là các đoạn gần nhất" if result.weak else "")]
     for n, h in enumerate(result.hits, 1):
         out.append(f"\n{n}. [{h.score:.4f}] {h.passage.citation}")
@@ -81,22 +84,22 @@ def special_mode(searcher, query: str, args, filters: Filters) -> dict:
     return similar_json(similar_passages(searcher, query, filters=filters, k=args.k))
 
 
-def cli_filters(args, plans) -> Filters | None:
+def cli_filters(args, documents) -> Filters | None:
     """The filters asked for, each value matched to the index's values without accents or
     case; a value naming nothing is an error that lists the valid values (None returned)."""
-    metas = plans.values()
+    metas = documents.values()
     known = {"province": sorted({m.province for m in metas if m.province}), "level": list(LEVELS),
-             "plan": sorted(plans), "year": [str(y) for y in sorted({m.year for m in metas if m.year})],
+             "document": sorted(documents), "year": [str(y) for y in sorted({m.year for m in metas if m.year})],
              "type": sorted({m.doc_type for m in metas if m.doc_type})}
     picked = {}
-    for name, asked in (("province", args.province), ("level", args.level), ("plan", args.plan),
+    for name, asked in (("province", args.province), ("level", args.level), ("document", args.document),
                         ("year", [str(y) for y in args.year]), ("type", args.doc_type)):
         picked[name], unknown = resolve_values(asked, known[name])
         if unknown:
             print(f"error: --{name} {', '.join(unknown)}: không có giá trị này; "
                   f"giá trị hợp lệ: {', '.join(known[name])}", file=sys.stderr)
             return None
-    return Filters(picked["plan"], picked["province"], picked["level"], tuple(int(y) for y in picked["year"]),
+    return Filters(picked["document"], picked["province"], picked["level"], tuple(int(y) for y in picked["year"]),
                    picked["type"])
 
 
@@ -148,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    filters = cli_filters(args, searcher.plans)
+    filters = cli_filters(args, searcher.documents)
     if filters is None:
         return 2
     for q in queries:

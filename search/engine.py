@@ -1,5 +1,5 @@
 """The searcher: load an index folder once, then answer queries with ranked, cited passages
-and a per-plan grouping. Lexical (BM25 over two token fields) and dense (FAISS) candidates are
+and a per-document grouping. Lexical (BM25 over two token fields) and dense (FAISS) candidates are
 fused by weighted RRF; exact document-number matches come first."""
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from indexer.text import document_numbers, folded_syllables, ngrams
 from search.fusion import weighted_rrf
 from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
-from search.results import Hit, PlanGroup, SearchResult
+from search.results import Hit, DocumentGroup, SearchResult
 from search.sources import EmbeddedSource, Scope, Source
 from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
 
 CANDIDATES = 200          # per ranked list
-PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its plan relevant
+PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its document relevant
 SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
 COVER_POOL = 120          # keyword candidates checked for holding every word of the query
 # A descriptive or English question is answered when the best passage's cosine stands DENSE_MARGIN
@@ -69,14 +69,14 @@ class Searcher:
         self.manifest = self.source.manifest
         self.folder = getattr(self.source, "folder", None)
         self.passages = self.source.passages
-        self.plans = self.source.plans
+        self.documents = self.source.documents
         self.folded_vocab = self.source.folded_vocab
         self._numbers = self._number_postings()
         self._sections: dict[tuple, list[int]] = {}
         for i, p in enumerate(self.passages):
             self._sections.setdefault((p.doc, p.section), []).append(i)
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
-        self._names = document_names(self.plans)
+        self._names = document_names(self.documents)
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -99,7 +99,7 @@ class Searcher:
         return tuple(self.passages[i] for i in self._sections.get((p.doc, p.section), ()))
 
     def document_passages(self, doc: str) -> tuple[Passage, ...]:
-        """Every passage of one plan (or law), in document order (the page's document view)."""
+        """Every passage of one document, in document order (the page's document view)."""
         return tuple(sorted((p for p in self.passages if p.doc == doc), key=lambda p: p.char_start))
 
     def similarity(self, query: str, texts: list[str]) -> list[float]:
@@ -110,11 +110,11 @@ class Searcher:
         return [float(v) for v in np.asarray(vectors, dtype=np.float32) @ np.asarray(q, dtype=np.float32).reshape(-1)]
 
     # -- search -----------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_plan: int = 3,
-               every_plan: bool = False) -> SearchResult:
-        """Ranked hits and per-plan groups. A plan's group holds its passages that answer the
-        query (see _relevant); with every_plan, each plan's closest passages whatever they are
-        (the draft-wording comparison wants the nearest wording in every plan)."""
+    def search(self, query: str, k: int = 10, filters: Filters = Filters(), per_document: int = 3,
+               every_document: bool = False) -> SearchResult:
+        """Ranked hits and per-document groups. A document's group holds its passages that answer the
+        query (see _relevant); with every_document, each document's closest passages whatever they are
+        (the draft-wording comparison wants the nearest wording in every document)."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         with _timed(timings, "analysis"):
@@ -131,7 +131,7 @@ class Searcher:
                 fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
             fused = one_per_article(fused, self.passages)
         reasons = {name: set(ids) for name, ids in rankings.items()}
-        made: dict[int, Hit] = {}  # a passage in both the ranked list and a plan group is built once
+        made: dict[int, Hit] = {}  # a passage in both the ranked list and a document group is built once
 
         def hit(i: int, score: float) -> Hit:
             if i not in made:
@@ -145,7 +145,7 @@ class Searcher:
         hits = tuple(hit(i, s) for i, s in fused[:k])
         hits_before = timings.get("hits", 0.0)
         with _timed(timings, "grouping"):
-            groups = self._groups(fused if every_plan else relevant, hit, filters, per_plan)
+            groups = self._groups(fused if every_document else relevant, hit, filters, per_document)
         timings["grouping"] -= timings.get("hits", 0.0) - hits_before  # hits are their own stage
         weak = not answers
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0,
@@ -165,7 +165,7 @@ class Searcher:
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():
             return None
-        ok = {doc for doc, plan in self.plans.items() if filters.accepts(doc, plan)}
+        ok = {doc for doc, meta in self.documents.items() if filters.accepts(doc, meta)}
         return np.fromiter((p.doc in ok for p in self.passages), dtype=bool, count=len(self.passages))
 
     def _rankings(self, analysis: QueryAnalysis, scope: Scope, timings: dict[str, float]):
@@ -205,12 +205,12 @@ class Searcher:
             why.append("từ khóa")
         if i in reasons.get("dense", ()):
             why.append("ngữ nghĩa")
-        return Hit(i, p, self.plans.get(p.doc), round(score, 6), matched_terms(p.text, analysis), tuple(why),
+        return Hit(i, p, self.documents.get(p.doc), round(score, 6), matched_terms(p.text, analysis), tuple(why),
                    answers)
 
     def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int],
                   sims: dict[int, float]) -> list[tuple[int, float]]:
-        """The passages that answer the query, best first (a plan is relevant when it has one):
+        """The passages that answer the query, best first (a document is relevant when it has one):
         for a document number, those citing it, and only those; else those keeping the query
         as a phrase (all of a short one, half of a long one), when any passage does; else those
         holding all its words (as whole words), when any does; else (a descriptive, paraphrased
@@ -240,12 +240,12 @@ class Searcher:
         pool = dict.fromkeys(phrased + rankings.get("words", [])[:COVER_POOL] + rankings.get("folded", [])[:COVER_POOL])
         return keep, {i for i in pool if covers_query(self.passages[i].body, analysis)}
 
-    def _groups(self, relevant, hit, filters: Filters, per_plan: int) -> tuple[PlanGroup, ...]:
+    def _groups(self, relevant, hit, filters: Filters, per_document: int) -> tuple[DocumentGroup, ...]:
         by_doc: dict[str, list[Hit]] = {}
         for i, s in relevant:
             doc = self.passages[i].doc
-            if len(by_doc.setdefault(doc, [])) < per_plan:
+            if len(by_doc.setdefault(doc, [])) < per_document:
                 by_doc[doc].append(hit(i, s))
-        groups = [PlanGroup(doc, plan, tuple(by_doc.get(doc, ())))
-                  for doc, plan in self.plans.items() if filters.accepts(doc, plan)]
+        groups = [DocumentGroup(doc, meta, tuple(by_doc.get(doc, ())))
+                  for doc, meta in self.documents.items() if filters.accepts(doc, meta)]
         return tuple(sorted(groups, key=lambda g: (-(g.hits[0].score if g.hits else -1.0), g.doc)))

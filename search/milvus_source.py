@@ -1,10 +1,10 @@
 """The Searcher's ranked lists asked of a Milvus server (`python -m search --milvus URI`, the
 page with PLANSEARCH_MILVUS=URI): BM25 over each token field and the nearest e5 vectors, the
-filters as a Milvus expression over the plan's scalar fields. Everything after the lists
+filters as a Milvus expression over the document's scalar fields. Everything after the lists
 (fusion, phrases, numbers first, grouping) is the Searcher's, as for the index folder.
 
-The passage records and the plans are read once when the source opens (rows sorted as the
-index folder sorts them: by plan, then position); a passage written after that is left out of
+The passage records and the documents' metadata are read once when the source opens (rows sorted as the
+index folder sorts them: by document, then position); a passage written after that is left out of
 the lists until the next open. index_generation() tells a page server when to reopen.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ HNSW_EF = 256            # search breadth of an HNSW index (ignored by FLAT)
 def filter_expression(filters: Filters) -> str:
     """The filters as a Milvus boolean expression over the passages' scalar fields ("" = all)."""
     parts = [f"{field} in [{', '.join(json.dumps(v, ensure_ascii=False) for v in values)}]"
-             for field, values in (("doc", filters.plans), ("province", filters.provinces),
+             for field, values in (("doc", filters.documents), ("province", filters.provinces),
                                    ("level", filters.levels)) if values]
     if filters.years:
         parts.append(f"year in [{', '.join(str(int(y)) for y in filters.years)}]")
@@ -49,8 +49,8 @@ class MilvusSource:
         except milvus_errors() as e:
             raise unavailable(uri, e) from e
         self.generation = self.manifest.get("generation")
-        self.plans = {name: documents[name].plan for name in sorted(documents)}
-        ordered = sorted((p.doc, p.char_start, pk, p) for pk, p in rows if p.doc in self.plans)
+        self.documents = {name: documents[name].metadata for name in sorted(documents)}
+        ordered = sorted((p.doc, p.char_start, pk, p) for pk, p in rows if p.doc in self.documents)
         self.passages = tuple(p for *_, p in ordered)
         self._row_of = {pk: row for row, (_, _, pk, _) in enumerate(ordered)}
         self.folded_vocab = frozenset(s for p in self.passages for s in folded_syllables(p.text))

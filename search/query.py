@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Collection
 
-from indexer.models import PlanMetadata
+from indexer.models import DocumentMetadata
 from indexer.text import (document_numbers, fold_accents, folded_tokens, has_diacritics, normalize_for_matching,
                           word_tokens)
 
@@ -18,21 +18,21 @@ _SURROGATES = re.compile("[\ud800-\udfff]")  # undecodable argv bytes arrive as 
 
 @dataclass(frozen=True)
 class Filters:
-    plans: tuple[str, ...] = ()      # corpus file names
+    documents: tuple[str, ...] = ()  # corpus file names
     provinces: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()     # "tỉnh" | "huyện" | "xã"
     years: tuple[int, ...] = ()
     doc_types: tuple[str, ...] = ()  # "Kế hoạch", "Luật", "Quyết định", ...
 
-    def accepts(self, doc: str, plan: PlanMetadata) -> bool:
-        return ((not self.plans or doc in self.plans)
-                and (not self.provinces or plan.province in self.provinces)
-                and (not self.levels or plan.level in self.levels)
-                and (not self.years or plan.year in self.years)
-                and (not self.doc_types or plan.doc_type in self.doc_types))
+    def accepts(self, doc: str, meta: DocumentMetadata) -> bool:
+        return ((not self.documents or doc in self.documents)
+                and (not self.provinces or meta.province in self.provinces)
+                and (not self.levels or meta.level in self.levels)
+                and (not self.years or meta.year in self.years)
+                and (not self.doc_types or meta.doc_type in self.doc_types))
 
     def is_empty(self) -> bool:
-        return not (self.plans or self.provinces or self.levels or self.years or self.doc_types)
+        return not (self.documents or self.provinces or self.levels or self.years or self.doc_types)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.models import Passage, PlanMetadata
+from indexer.models import DocumentMetadata, Passage
 
 from search.query import QueryAnalysis
 
@@ -12,7 +12,7 @@ from search.query import QueryAnalysis
 class Hit:
     id: int                           # row of the passage in the index
     passage: Passage
-    plan: PlanMetadata | None         # None only when the index lacks the plan's record
+    metadata: DocumentMetadata | None # None only when the index lacks the document's record
     score: float                      # fused score, higher is better; comparable within one search
     matched_terms: tuple[str, ...] = ()  # surface words of the passage to highlight
     reasons: tuple[str, ...] = ()        # "số hiệu", "từ khóa", "ngữ nghĩa"
@@ -20,23 +20,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class PlanGroup:
+class DocumentGroup:
     doc: str
-    plan: PlanMetadata
-    hits: tuple[Hit, ...]             # best passages of this plan, best first; empty = nothing relevant
+    metadata: DocumentMetadata
+    hits: tuple[Hit, ...]             # best passages of this document, best first; empty = nothing relevant
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: QueryAnalysis
     hits: tuple[Hit, ...]
-    groups: tuple[PlanGroup, ...] = ()
+    groups: tuple[DocumentGroup, ...] = ()
     weak: bool = False                # no passage answers the query; hits are the closest anyway
     seconds: float = 0.0
     message: str = ""                 # a short note for the user (Vietnamese), e.g. empty query
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the search
 
     @property
-    def relevant_groups(self) -> tuple[PlanGroup, ...]:
-        """The plans with a passage that answers the query (what "N/M kế hoạch" counts)."""
+    def relevant_groups(self) -> tuple[DocumentGroup, ...]:
+        """The documents with a passage that answers the query (what "N/M văn bản" counts)."""
         return tuple(g for g in self.groups if any(h.answers for h in g.hits))

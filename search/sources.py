@@ -1,7 +1,7 @@
 """Where the Searcher's ranked lists come from. A source holds the passage records (row i =
-passage i), the plans, and answers two questions: the passages a BM25 field ranks for some
+passage i), the documents' metadata, and answers two questions: the passages a BM25 field ranks for some
 tokens, and the passages nearest a query vector, both restricted to a scope. Fusion, the phrase
-signal, document numbers first and per-plan grouping stay in the Searcher, whichever the source:
+signal, document numbers first and per-document grouping stay in the Searcher, whichever the source:
 
 - EmbeddedSource: the index folder (bm25s + FAISS, loaded by indexer/index/load.py);
 - search.milvus_source.MilvusSource: the same lists asked of a Milvus server.
@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from indexer.index.load import load_index
-from indexer.models import Passage, PlanMetadata
+from indexer.models import DocumentMetadata, Passage
 
 from search.query import Filters
 
@@ -32,7 +32,7 @@ class Source(Protocol):
     where: str                                 # the index folder or server, for messages
     manifest: dict                             # at least {"embedder": {backend, model_id, dim}}
     passages: tuple[Passage, ...]
-    plans: dict[str, PlanMetadata]
+    documents: dict[str, DocumentMetadata]
     folded_vocab: frozenset[str]               # accent-folded syllables the corpus knows
 
     def lexical(self, field: str, tokens: tuple[str, ...], scope: Scope, k: int) -> list[int]:
@@ -52,7 +52,7 @@ class EmbeddedSource:
         self.folder = records.folder
         self.manifest = records.manifest
         self.passages = records.passages
-        self.plans = records.plans
+        self.documents = records.documents
         self._lexical = loaded.lexical
         self._dense = loaded.dense
         self.folded_vocab = frozenset(self._lexical["folded"].vocab_dict)

@@ -3,7 +3,7 @@ that names a law ("theo quy định của Luật Du lịch…") points at that l
 
 - one_per_article: a long article is cut into pieces (khoản, điểm); a ranked list keeps the
   best piece of each article, so that ten results are ten articles, not four pieces of one.
-  Passages outside any article (plans, preambles) are units of their own.
+  Passages outside any article (a plan's sections, preambles) are units of their own.
 - named_documents: the documents of the index a query names by their title ("Luật Du lịch",
   "Hiến pháp"), compared as accent-folded syllables; documents cited by number are found by the
   document-number rule instead.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from indexer.models import Passage, PlanMetadata
+from indexer.models import DocumentMetadata, Passage
 from indexer.structure.headings import ARTICLE_RE
 from indexer.text import folded_syllables
 
@@ -43,10 +43,10 @@ def one_per_article(fused: Sequence[tuple[int, float]], passages: Sequence[Passa
     return out
 
 
-def document_names(plans: Mapping[str, PlanMetadata]) -> dict[str, tuple[str, ...]]:
+def document_names(documents: Mapping[str, DocumentMetadata]) -> dict[str, tuple[str, ...]]:
     """doc -> the folded syllables of the name a user types for it ("luat", "du", "lich")."""
     out = {}
-    for doc, meta in plans.items():
+    for doc, meta in documents.items():
         if meta.doc_type in TITLED_TYPES:
             name = folded_syllables(f"{meta.doc_type} {meta.title}")
             if len(name) >= 2:

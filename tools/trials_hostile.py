@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-from indexer.index.folder import MANIFEST, MANIFEST_SUM, PASSAGES, PLANS, POINTER, VECTORS
+from indexer.index.folder import MANIFEST, MANIFEST_SUM, PASSAGES, DOCUMENTS, POINTER, VECTORS
 from tests.fakes import FakeEmbedder
 from tools.trials import Outcome, answers
 
@@ -49,8 +49,8 @@ MANIFEST_SHAPES = {
     "files a string": _set("files", "all"),
     "no files": _drop("files"),
     "passages not listed": _files(lambda f: {k: v for k, v in f.items() if k != PASSAGES}),
-    "checksum null": _files(lambda f: {**f, PLANS: None}),
-    "checksum short": _files(lambda f: {**f, PLANS: "abc"}),
+    "checksum null": _files(lambda f: {**f, DOCUMENTS: None}),
+    "checksum short": _files(lambda f: {**f, DOCUMENTS: "abc"}),
     "file outside (..)": _files(lambda f: {**f, "../outside.txt": "0" * 64}),
     "absolute file": _files(lambda f: {**f, "/etc/hostname": "0" * 64}),
     "listed file missing": _files(lambda f: {**f, "extra.npy": "0" * 64}),
@@ -99,8 +99,8 @@ def _tamperings(work: Path) -> dict:
         path.write_text(path.read_text(encoding="utf-8").replace("Kế hoạch", "TAMPERED"), encoding="utf-8")
         (live(index) / MANIFEST).write_text(json.dumps({**manifest_of(index), "files": {}}))
 
-    def plans_array(index):
-        (live(index) / PLANS).write_text("[]")
+    def documents_array(index):
+        (live(index) / DOCUMENTS).write_text("[]")
         refile(index)
 
     def linked_file(index):
@@ -119,7 +119,7 @@ def _tamperings(work: Path) -> dict:
             "manifest checksum file removed": (lambda i: (live(i) / MANIFEST_SUM).unlink(), MANIFEST_SUM),
             "manifest not JSON (re-signed)": (lambda i: resign(i, raw=b"{not json"), MANIFEST),
             "manifest not UTF-8 (re-signed)": (lambda i: resign(i, raw=b"\xff\xfe\x00x"), MANIFEST),
-            "plans.json an array (re-signed)": (plans_array, "cannot be read"),
+            "documents.json an array (re-signed)": (documents_array, "cannot be read"),
             "a file the manifest does not list": (lambda i: (live(i) / "planted.txt").write_text("x"), "planted.txt"),
             "an index file linked outside": (linked_file, "symbolic link"),
             "the version folder linked outside": (linked_version, "symbolic link"),

@@ -271,7 +271,7 @@ def bad_corpus_trials(work: Path, plans: list[Path], extra_plan: Path) -> list[O
             try:
                 report = build_module.build_index(corpus, work / "bad-index", FakeEmbedder())
                 stored = load_records(work / "bad-index")
-                per_build = _judge_corpus(list(stored.plans), [s for s, _ in report.skipped],
+                per_build = _judge_corpus(list(stored.documents), [s for s, _ in report.skipped],
                                           [d for d, _ in report.duplicates], expected, plan_names, "build_index")
             except Exception as e:  # noqa: BLE001
                 per_build = [Outcome(f"build_index {n}", False, f"build raised {type(e).__name__}: {e}")

@@ -106,7 +106,7 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
     unchanged = previous is not None and all(previous.manifest.get(k) == v for k, v in wanted.items())
     if unchanged and not force and previous.manifest.get("corpus") == fingerprint:
         m = previous.manifest
-        return BuildReport(len(previous.plans), len(previous.passages), 0, len(previous.passages),
+        return BuildReport(len(previous.documents), len(previous.passages), 0, len(previous.passages),
                            tuple(map(tuple, m.get("skipped", []))), tuple(map(tuple, m.get("duplicates", []))),
                            True, {"check": time.perf_counter() - t0}, str(previous.folder))
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from indexer.digest import sha256_file
 from indexer.index.manifest import shape_problems
-from indexer.models import Passage, PlanMetadata
+from indexer.models import DocumentMetadata, Passage
 
-FORMAT_VERSION = 2   # 2: the manifest has its own checksum file; every file is listed
+FORMAT_VERSION = 3   # 2: the manifest has its own checksum file; every file is listed; 3: documents.json
 BUILD_COMMAND = "python -m indexer"
 REBUILD_COMMAND = "python -m indexer --rebuild"
 GRACE_SECONDS = 600  # a superseded version stays this long for readers still loading it
@@ -33,7 +33,7 @@ POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 MANIFEST_SUM = "manifest.sha256"   # sha256 of manifest.json: a tampered manifest is refused
 PASSAGES = "passages.jsonl"
-PLANS = "plans.json"
+DOCUMENTS = "documents.json"   # each document's metadata, by corpus file name
 VECTORS = "vectors.npy"
 
 
@@ -75,7 +75,7 @@ class StoredIndex:
     folder: Path
     manifest: dict
     passages: tuple[Passage, ...]
-    plans: dict[str, PlanMetadata]
+    documents: dict[str, DocumentMetadata]
 
 
 def read_pointer(index_dir: Path) -> str | None:
@@ -137,13 +137,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_records(folder: Path, passages: list[Passage], plans: dict[str, PlanMetadata],
+def write_records(folder: Path, passages: list[Passage], documents: dict[str, DocumentMetadata],
                   vectors: np.ndarray) -> None:
     with open(folder / PASSAGES, "w", encoding="utf-8") as f:
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-    (folder / PLANS).write_text(
-        json.dumps({k: v.to_dict() for k, v in plans.items()}, ensure_ascii=False, indent=1),
+    (folder / DOCUMENTS).write_text(
+        json.dumps({k: v.to_dict() for k, v in documents.items()}, ensure_ascii=False, indent=1),
         encoding="utf-8")
     np.save(folder / VECTORS, vectors.astype(np.float32), allow_pickle=False)
 
@@ -229,7 +229,7 @@ def read_manifest(index_dir: Path) -> tuple[Path, dict]:
         manifest = json.loads(data.decode("utf-8"))
     except ValueError as e:
         raise IndexDamaged(f"{path} is damaged ({e.__class__.__name__})") from e
-    problems = shape_problems(manifest, FORMAT_VERSION, (PASSAGES, PLANS, VECTORS))
+    problems = shape_problems(manifest, FORMAT_VERSION, (PASSAGES, DOCUMENTS, VECTORS))
     if problems:
         kind = IndexMismatch if "index format" in problems[0] else IndexDamaged
         raise kind(f"{path} {problems[0]}")
@@ -270,15 +270,15 @@ def load_records(index_dir: Path, verify: bool = True) -> StoredIndex:
     try:
         with open(folder / PASSAGES, encoding="utf-8") as f:
             passages = tuple(Passage.from_dict(json.loads(line)) for line in f if line.strip())
-        plans_raw = json.loads((folder / PLANS).read_text(encoding="utf-8"))
-        plans = {k: PlanMetadata.from_dict(v) for k, v in plans_raw.items()}
+        raw = json.loads((folder / DOCUMENTS).read_text(encoding="utf-8"))
+        documents = {k: DocumentMetadata.from_dict(v) for k, v in raw.items()}
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise IndexDamaged(f"index records in {folder} cannot be read ({e.__class__.__name__})") from e
-    stray = next((p.doc for p in passages if p.doc not in plans), None)
+    stray = next((p.doc for p in passages if p.doc not in documents), None)
     if stray is not None:
         raise IndexDamaged(f"index records in {folder} disagree: {folder / PASSAGES} has passages of "
-                           f"{str(stray)[:80]!r}, which {folder / PLANS} does not list")
-    return StoredIndex(folder, manifest, passages, plans)
+                           f"{str(stray)[:80]!r}, which {folder / DOCUMENTS} does not list")
+    return StoredIndex(folder, manifest, passages, documents)
 
 
 def load_vectors(folder: Path, expected_rows: int, dim: int, mmap: bool = False) -> np.ndarray:

@@ -16,7 +16,7 @@ LOAD_ATTEMPTS = 5
 
 @dataclass(frozen=True)
 class LoadedIndex:
-    records: store.StoredIndex        # folder, manifest, passages, plans
+    records: store.StoredIndex        # folder, manifest, passages, documents
     lexical: dict                     # field name -> bm25s.BM25
     dense: object                     # faiss index; row i = passage i
 

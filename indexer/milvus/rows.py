@@ -1,4 +1,4 @@
-"""What a passage and a plan become in Milvus, and back: pure mapping, no client.
+"""What a passage and a document become in Milvus, and back: pure mapping, no client.
 
 The BM25 fields hold the text pipeline's own tokens (word_tokens, folded_tokens) joined by
 spaces. Milvus analyses them again, so every token is first encoded into letters and digits
@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from indexer.models import Passage, PlanMetadata
+from indexer.models import DocumentMetadata, Passage
 from indexer.index.lexical import FIELDS as LEXICAL_FIELDS  # the same two fields as the index folder
 
 ESCAPE = "z"
 _PLAIN_ASCII = frozenset("abcdefghijklmnopqrstuvwxy0123456789")
 TEXT_LIMIT = 65_535      # bytes of a Milvus VARCHAR field
-NO_YEAR = 0              # the year field of a plan whose year is unknown
-DOC_KEY = "doc:"         # metadata rows: "settings" and one "doc:<corpus file name>" per plan
+NO_YEAR = 0              # the year field of a document whose year is unknown
+DOC_KEY = "doc:"         # metadata rows: "settings" and one "doc:<corpus file name>" per document
 SETTINGS_KEY = "settings"
 
 
@@ -73,14 +73,14 @@ class PassageRow:
                 "words": self.words, "folded": self.folded, "vector": [float(x) for x in vector]}
 
 
-def passage_row(passage: Passage, plan: PlanMetadata) -> PassageRow:
+def passage_row(passage: Passage, meta: DocumentMetadata) -> PassageRow:
     fields = {name: field_text(tokenize(passage.body)) for name, tokenize in LEXICAL_FIELDS.items()}
     record = json.dumps(passage.to_dict(), ensure_ascii=False)
     for name, text in dict(fields, record=record).items():
         if len(text.encode("utf-8")) > TEXT_LIMIT:
             raise ValueError(f"{passage.doc}: a passage's {name} field is over {TEXT_LIMIT} bytes")
-    return PassageRow(passage.doc, plan.province, plan.level, plan.year or NO_YEAR, plan.doc_type,
-                      plan.number, record, fields["words"], fields["folded"])
+    return PassageRow(passage.doc, meta.province, meta.level, meta.year or NO_YEAR, meta.doc_type,
+                      meta.number, record, fields["words"], fields["folded"])
 
 
 def passage_from_record(record: str) -> Passage:
@@ -93,27 +93,27 @@ def doc_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class DocumentEntry:
-    """A metadata row per plan: what the update compares (the corpus file's checksum) and what
-    the searcher needs (the plan's metadata)."""
+    """A metadata row per document: what the update compares (the corpus file's checksum) and what
+    the searcher needs (the document's metadata)."""
     name: str
     checksum: str          # the corpus fingerprint entry (file + sidecar)
     content_hash: str
     passages: int
-    plan: PlanMetadata
+    metadata: DocumentMetadata
 
     def to_json(self) -> str:
         return json.dumps({"checksum": self.checksum, "content_hash": self.content_hash,
-                           "passages": self.passages, "plan": self.plan.to_dict()}, ensure_ascii=False)
+                           "passages": self.passages, "metadata": self.metadata.to_dict()}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, name: str, text: str) -> "DocumentEntry":
         d = json.loads(text)
-        return cls(name, d["checksum"], d["content_hash"], d["passages"], PlanMetadata.from_dict(d["plan"]))
+        return cls(name, d["checksum"], d["content_hash"], d["passages"], DocumentMetadata.from_dict(d.get("metadata", d.get("plan", {}))))  # "plan": written before 2026-12
 
 
 def changed_documents(fingerprint: dict[str, str], stored: dict[str, DocumentEntry]) -> tuple[list[str], list[str]]:
     """(names to (re)write, names to delete): a file is rewritten when it is new or its
-    checksum changed; a stored plan whose file is gone is deleted."""
+    checksum changed; a stored document whose file is gone is deleted."""
     write = [name for name, digest in fingerprint.items()
              if name not in stored or stored[name].checksum != digest]
     gone = [name for name in stored if name not in fingerprint]

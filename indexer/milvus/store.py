@@ -1,13 +1,13 @@
 """The index on a Milvus server: `python -m indexer --milvus URI`.
 
 Two collections. "<prefix>_passages": one row per passage (its record as JSON, the two BM25
-token fields with a BM25 function each, the e5 vector, and the plan's scalar fields: doc,
+token fields with a BM25 function each, the e5 vector, and the document's scalar fields: doc,
 province as the partition key, level, year, doc_type, number). "<prefix>_meta": the checks the
 index folder's manifest keeps (embedder, chunking, versions; a checksum per document) and each
-plan's metadata.
+document's metadata.
 
 An update works by document: a file whose checksum changed is deleted (by doc) and inserted
-again, a file that is gone is deleted, every other plan is left untouched (its rows and primary
+again, a file that is gone is deleted, every other document is left untouched (its rows and primary
 keys stay). A document's metadata row is written after its passages, so an update that stops
 half-way redoes that document next time.
 """
@@ -133,7 +133,7 @@ def drop_collections(client, prefix: str = PREFIX) -> None:
 def read_meta(client, uri: str, prefix: str = PREFIX) -> tuple[dict, dict[str, DocumentEntry]]:
     """(settings, document entries by name); IndexMissing when there is no index on the server."""
     if not (client.has_collection(meta_name(prefix)) and client.has_collection(passages_name(prefix))):
-        raise IndexMissing(f"no plan-search index on the Milvus server at {uri}", BUILD_HINT.format(uri=uri))
+        raise IndexMissing(f"no search index on the Milvus server at {uri}", BUILD_HINT.format(uri=uri))
     ensure_loaded(client, meta_name(prefix))
     values = {r["key"]: r["value"] for r in all_rows(client, meta_name(prefix), ["key", "value"])}
     if SETTINGS_KEY not in values:
@@ -162,21 +162,21 @@ def _put_meta(client, prefix: str, rows: dict[str, str]) -> None:
 # -- build / update ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Update:
-    """What one run changes: the plans (re)written with their passages, the plan names whose
+    """What one run changes: the documents (re)written with their passages, the names whose
     rows go, and what was reported while reading."""
     cut: tuple[tuple[Document, tuple[Passage, ...]], ...]
-    deleted: tuple[str, ...]          # plans whose passages are deleted (changed, gone, now unreadable)
-    dropped: tuple[str, ...]          # plans that leave the index
+    deleted: tuple[str, ...]          # documents whose passages are deleted (changed, gone, now unreadable)
+    dropped: tuple[str, ...]          # documents that leave the index
     skipped: tuple[tuple[str, str], ...]
     duplicates: tuple[tuple[str, str], ...]
-    checksums: dict[str, str]         # plan name -> corpus fingerprint entry (file + sidecar)
+    checksums: dict[str, str]         # document name -> corpus fingerprint entry (file + sidecar)
 
 
 def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False, part: str = "",
                  prefix: str = PREFIX, progress: Callable[[Iterable, str], Iterable] = lambda it, desc: it,
                  log: Callable[[str], None] = lambda msg: None) -> BuildReport:
     """Bring the Milvus index up to date with corpus, re-writing only the documents that changed.
-    With part, the plans are named "<part>/<file>" and this run owns only those: several places
+    With part, the documents are named "<part>/<file>" and this run owns only those: several places
     can each keep their own part of one index up to date."""
     t0 = time.perf_counter()
     client = connect(uri)
@@ -186,7 +186,7 @@ def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False
         fresh = force or stored_settings is None or any(stored_settings.get(k) != v for k, v in wanted.items())
         if fresh and stored_settings is not None:
             log(f"rebuilding the whole Milvus index at {uri} ({'asked' if force else 'settings changed'})")
-        update = plan_update(corpus, {} if fresh else stored, part, progress, log)
+        update = document_update(corpus, {} if fresh else stored, part, progress, log)
         t_read = time.perf_counter()
         if fresh:
             drop_collections(client, prefix)
@@ -206,7 +206,7 @@ def build_milvus(corpus: Path, uri: str, embedder: Embedder, force: bool = False
                        timings={"read_segment": t_read - t0, "write": time.perf_counter() - t_read}, folder=uri)
 
 
-def plan_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progress, log) -> Update:
+def document_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progress, log) -> Update:
     """Read and cut the files that changed since stored; name what is deleted."""
     named = (part.strip("/") + "/") if part else ""
     files = {named + p.relative_to(corpus).as_posix(): p for p in corpus_files(corpus)}
@@ -226,8 +226,8 @@ def plan_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, progr
 
 
 def apply_update(client, prefix: str, update: Update, embedder: Embedder, progress) -> dict[str, DocumentEntry]:
-    """Delete, then insert each plan and write its metadata row after its passages (an update
-    that stops half-way redoes that plan next time)."""
+    """Delete, then insert each document and write its metadata row after its passages (an update
+    that stops half-way redoes that document next time)."""
     ensure_loaded(client, passages_name(prefix))
     for name in update.deleted:
         client.delete(passages_name(prefix), filter=f"doc == {json.dumps(name, ensure_ascii=False)}")
@@ -249,7 +249,7 @@ def _stored(client, uri: str, prefix: str) -> tuple[dict | None, dict[str, Docum
 
 
 def _not_kept_copies(documents, duplicates, named: str, stored: dict[str, DocumentEntry], replaced: set[str]):
-    """The documents read, less copies of a plan the index keeps unchanged (reported as
+    """The documents read, less copies of a document the index keeps unchanged (reported as
     duplicates, like copies among the files read)."""
     kept = {e.content_hash: n for n, e in stored.items() if n not in replaced}
     copies = [(d.name, kept[d.content_hash]) for d in documents if d.content_hash in kept]
@@ -257,8 +257,8 @@ def _not_kept_copies(documents, duplicates, named: str, stored: dict[str, Docume
             [(named + a, named + b) for a, b in duplicates] + copies)
 
 
-def _insert(client, prefix: str, passages: list[Passage], plan, embedder: Embedder, progress) -> None:
+def _insert(client, prefix: str, passages: list[Passage], meta, embedder: Embedder, progress) -> None:
     for start in progress(range(0, len(passages), INSERT_BATCH), "Nhúng vector"):
         batch = passages[start:start + INSERT_BATCH]
         vectors = embedder.embed_passages([embedding_text(p) for p in batch])
-        client.insert(passages_name(prefix), [passage_row(p, plan).to_dict(v) for p, v in zip(batch, vectors)])
+        client.insert(passages_name(prefix), [passage_row(p, meta).to_dict(v) for p, v in zip(batch, vectors)])

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.models import LEVELS, Document, PlanMetadata
+from indexer.models import LEVELS, Document, DocumentMetadata
 from indexer.read.corpus import corpus_files
 from indexer.read.formats import UnreadableFile, read_text
 from indexer.read.metadata import extract_metadata
@@ -25,7 +25,7 @@ MAX_UPLOAD_BYTES = 20 * 2**20
 MAX_FILES = 10
 UPLOAD_PREFIX = "upload-"
 UPLOAD_NAME_RE = re.compile(r"^upload-[a-z0-9-]{0,80}-[0-9a-f]{12}\.(?:pdf|docx|txt|html)$")
-# The fields a person may correct before adding (and later): PlanMetadata names.
+# The fields a person may correct before adding (and later): DocumentMetadata names.
 EDITABLE = ("doc_type", "number", "issuer", "date", "year", "province", "level", "title")
 # Problems, by code; the page shows its own Vietnamese text for each code.
 PROBLEMS = {"too_large": "file too large", "empty": "empty file", "unreadable": "cannot be read",
@@ -40,7 +40,7 @@ class Checked:
     data: bytes
     sha256: str
     kind: str = ""                 # ".pdf", ".docx", ".html", ".txt": from the content
-    metadata: PlanMetadata = PlanMetadata()
+    metadata: DocumentMetadata = DocumentMetadata()
     passages: int = 0
     sections: int = 0              # distinct section paths of the passages
     articles: int = 0              # distinct "Điều N." headings (a legal text)
@@ -116,7 +116,7 @@ def learned(data: bytes, digest: str, kind: str, text: str) -> Checked:
     return Checked(data, digest, kind, meta, len(passages), len(paths), len(articles), name=name)
 
 
-def safe_name(meta: PlanMetadata, digest: str, kind: str) -> str:
+def safe_name(meta: DocumentMetadata, digest: str, kind: str) -> str:
     """ "upload-ke-hoach-743-kh-ubnd-2cf1338897e2.pdf": type and number (or title) of the document,
     in lower-case ASCII, and its hash; nothing the client sent."""
     words = " ".join(x for x in (meta.doc_type, meta.number or meta.title) if x)
@@ -124,7 +124,7 @@ def safe_name(meta: PlanMetadata, digest: str, kind: str) -> str:
     return f"{UPLOAD_PREFIX}{slug}-{digest[:12]}{kind}"
 
 
-def corrections(meta: PlanMetadata, fields: dict[str, str]) -> dict:
+def corrections(meta: DocumentMetadata, fields: dict[str, str]) -> dict:
     """The sidecar for the fields a person corrected (only those that differ); ValueError names a
     field whose value is not valid."""
     out: dict = {}
@@ -168,7 +168,7 @@ def save_sidecar(name: str, corpus: Path, sidecar: dict) -> None:
         path.with_suffix(".json").unlink(missing_ok=True)
 
 
-def uploaded_metadata(name: str, corpus: Path) -> PlanMetadata:
+def uploaded_metadata(name: str, corpus: Path) -> DocumentMetadata:
     """What the header of a document added by upload says, before its corrections."""
     return extract_metadata(read_text(uploaded_path(name, corpus)))
 

@@ -1,4 +1,4 @@
-"""A plan's metadata, read from its header (masthead, title, preamble) and its signature block.
+"""A document's metadata, read from its header (masthead, title, preamble) and its signature block.
 
 Nothing is guessed: a field the text does not state stays empty. A JSON sidecar beside a corpus
 file (same stem, ``.json``) overrides whatever fields it names.
@@ -12,7 +12,7 @@ import pathlib
 import re
 import unicodedata
 
-from indexer.models import PlanMetadata
+from indexer.models import DocumentMetadata
 from indexer.read.issuer import announces_plan, issuer as issuer_of, title_case
 from indexer.text import canonical_number, document_number_mentions, document_numbers
 
@@ -96,7 +96,7 @@ def _title(header: list[str], i: int, first: str) -> tuple[str, int]:
 
 
 def _number(cells: list[str]) -> str | None:
-    """The plan's number; "" when the number line is left blank; None when there is no line."""
+    """The document's number; "" when the number line is left blank; None when there is no line."""
     val = next((m.group("val") for c in cells if (m := _NUMBER_LINE_RE.match(c))), None)
     return None if val is None else (re.sub(r"\s+", "", val) if val[0].isdigit() else "")
 
@@ -122,7 +122,7 @@ def _iso(day: str | None, month: str | None, year: int) -> str:
 
 def _implements(text: str, own: str) -> tuple[str, ...]:
     """Document numbers cited in the title and preamble, first appearance first, without the
-    plan's own number; spellings of one number ("42-NQ/TW", "42-NQ-TW") count once, the first
+    document's own number; spellings of one number ("42-NQ/TW", "42-NQ-TW") count once, the first
     kept, except that an all-capitals spelling ("QĐ-TTG" in a capitalised title) gives way to
     the ordinary one when both occur."""
     found: dict[str, str] = {}
@@ -167,8 +167,8 @@ def _portal(lines: list[str]) -> dict[str, str]:
     return fields
 
 
-def extract_metadata(text: str) -> PlanMetadata:
-    """Read what the header and signature block of one plan say about it."""
+def extract_metadata(text: str) -> DocumentMetadata:
+    """Read what the header and signature block of one document say about it."""
     lines = [_clean(line) for line in unicodedata.normalize("NFC", text).splitlines()]
     header = lines[:next((i for i, l in enumerate(lines) if _HEADING_RE.match(l)), 60)]
     masthead, doc_type, title, preamble = _split_header(header)
@@ -191,7 +191,7 @@ def extract_metadata(text: str) -> PlanMetadata:
     signer = signer or portal.get("Người ký", "")
     if year is None and (m := _PORTAL_DATE_RE.match(portal.get("Ngày ban hành", ""))):
         date, year = _iso(m.group(1), m.group(2), int(m.group(3))), int(m.group(3))
-    return PlanMetadata(
+    return DocumentMetadata(
         number=number, doc_type=doc_type, issuer=issuer, level=level,
         province=province, place=place, date=date, year=year,
         draft=any(_DRAFT_RE.search(c) for c in cells) or any(map(_DRAFT_LINE_RE.match, header)),
@@ -203,9 +203,9 @@ _FIELD_TYPES = {"year": (int, type(None)), "draft": (bool,), "implements": (list
                 "based_on": (list, tuple)}
 
 
-def apply_sidecar(meta: PlanMetadata, sidecar: dict) -> PlanMetadata:
+def apply_sidecar(meta: DocumentMetadata, sidecar: dict) -> DocumentMetadata:
     """meta with every field the sidecar names replaced; an unknown key is an error."""
-    known = {f.name for f in dataclasses.fields(PlanMetadata)}
+    known = {f.name for f in dataclasses.fields(DocumentMetadata)}
     for key, value in sidecar.items():
         if key not in known:
             raise ValueError(f"unknown metadata field {key!r} in sidecar "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.models import Document, PlanMetadata
+from indexer.models import Document, DocumentMetadata
 from indexer.text import sentence_case
 from indexer.structure.headings import APPENDIX, ARTICLE, CHAPTER, PART, Heading
 
@@ -20,17 +20,17 @@ def _short_date(iso: str) -> str:
     return f"{int(day)}/{int(month)}/{year}"
 
 
-def _when(meta: PlanMetadata, prefix: str) -> str:
+def _when(meta: DocumentMetadata, prefix: str) -> str:
     if meta.date:
         return f"{prefix}{_short_date(meta.date)}"
     return f"năm {meta.year}" if meta.year else ""
 
 
-def _named(meta: PlanMetadata) -> bool:
+def _named(meta: DocumentMetadata) -> bool:
     return meta.doc_type in NAMED_TYPES
 
 
-def _document(meta: PlanMetadata) -> str:
+def _document(meta: DocumentMetadata) -> str:
     """ "Kế hoạch số 743/KH-UBND", "Dự thảo Kế hoạch", "Luật Phòng, chống ma túy số 73/2021/QH14";
     "Văn bản" when the type is unknown."""
     if _named(meta):
@@ -55,7 +55,7 @@ def _section_label(section_numbers: tuple[str, ...]) -> str:
     return ".".join(citation_numbers(section_numbers))
 
 
-def document_name(meta: PlanMetadata) -> str:
+def document_name(meta: DocumentMetadata) -> str:
     """The document as a citation names it: a law by its name, anything else by type, number,
     date and issuer."""
     if _named(meta):
@@ -66,14 +66,14 @@ def document_name(meta: PlanMetadata) -> str:
     return _with_source(" ".join(p for p in parts if p), meta)
 
 
-def format_citation(meta: PlanMetadata, section_numbers: tuple[str, ...]) -> str:
-    """The citation of a passage in the plan described by meta, under the given section labels."""
+def format_citation(meta: DocumentMetadata, section_numbers: tuple[str, ...]) -> str:
+    """The citation of a passage in the document described by meta, under the given section labels."""
     citation = document_name(meta)
     label = _section_label(tuple(section_numbers))
     return f"{citation}, mục {label}" if label else citation
 
 
-def cite(meta: PlanMetadata, path: tuple[Heading, ...], clauses: tuple[str, ...] = (),
+def cite(meta: DocumentMetadata, path: tuple[Heading, ...], clauses: tuple[str, ...] = (),
          point: str = "") -> str:
     """The citation of a passage under path: "điểm a khoản 2 Điều 5 Luật ...", "Điều 3 Quyết
     định số ...", "Kế hoạch số ..., mục III.6"; in an appendix "Quyết định số ..., Phụ lục I,
@@ -107,7 +107,7 @@ def _clauses(labels: tuple[str, ...]) -> str:
     return f"các khoản {', '.join(labels[:-1])} và {labels[-1]}"
 
 
-def _placed(meta: PlanMetadata, appendix: Heading | None, where: str) -> str:
+def _placed(meta: DocumentMetadata, appendix: Heading | None, where: str) -> str:
     parts = [document_name(meta)]
     if appendix is not None:
         parts.append(" ".join(p for p in ("Phụ lục", appendix.label) if p))
@@ -116,8 +116,8 @@ def _placed(meta: PlanMetadata, appendix: Heading | None, where: str) -> str:
     return ", ".join(parts)
 
 
-def plan_label(meta: PlanMetadata) -> str:
-    """A short label for a plan in the UI: "UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND
+def document_label(meta: DocumentMetadata) -> str:
+    """A short label for a document in the UI: "UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND
     (28/3/2025)"; only the parts known."""
     document = _document(meta)
     when = _when(meta, "")
@@ -128,18 +128,18 @@ def plan_label(meta: PlanMetadata) -> str:
 
 # -- telling documents apart (labels and citations that would otherwise be identical) ---------
 
-def _with_source(text: str, meta: PlanMetadata) -> str:
+def _with_source(text: str, meta: DocumentMetadata) -> str:
     return f"{text} [tệp {meta.source}]" if meta.source else text
 
 
 def distinct_documents(documents: tuple[Document, ...]) -> tuple[Document, ...]:
-    """Documents whose plan label or citation would be the same as another's get their file
+    """Documents whose label or citation would be the same as another's get their file
     path as `source`, which labels and citations then show; the others are left as they are."""
     from collections import Counter
 
     def keys(doc: Document) -> tuple[str, str]:
         meta = replace(doc.metadata, source="")
-        return plan_label(meta), format_citation(meta, ())
+        return document_label(meta), format_citation(meta, ())
 
     counts = Counter(k for doc in documents for k in set(keys(doc)))
     return tuple(replace(doc, metadata=replace(doc.metadata, source=doc.name))

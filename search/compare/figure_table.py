@@ -1,13 +1,13 @@
-"""The per-plan comparison table of figures: which figures of the retrieved passages measure
-what the query asks (topic words shared with the figure's measure), best first, per plan."""
+"""The per-document comparison table of figures: which figures of the retrieved passages measure
+what the query asks (topic words shared with the figure's measure), best first, per document."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.models import PlanMetadata
-from indexer.structure.citation import plan_label as _plan_label
+from indexer.models import DocumentMetadata
+from indexer.structure.citation import document_label as _document_label
 from indexer.text import fold_accents, folded_tokens, word_tokens
 
 from search.compare.figures import Figure, passage_figures
@@ -24,10 +24,10 @@ class ScoredFigure:
 
 @dataclass(frozen=True)
 class FigureRow:
-    """One plan's line of the comparison table: its relevant figures, best first."""
+    """One document's line of the comparison table: its relevant figures, best first."""
 
     doc: str
-    plan: PlanMetadata | None
+    metadata: DocumentMetadata | None
     label: str
     figures: tuple[ScoredFigure, ...]
 
@@ -107,9 +107,9 @@ MIN_RELEVANCE = 0.5   # half the query's topic words: "bảo trợ xã hội" is
 
 
 def figures_for(result: SearchResult, query: str | None = None, searcher=None,
-                min_relevance: float = MIN_RELEVANCE, per_plan: int = 5,
+                min_relevance: float = MIN_RELEVANCE, per_document: int = 5,
                 kinds: tuple[str, ...] = ("percent", "count", "deadline")) -> tuple[FigureRow, ...]:
-    """The comparison table for a search: for each plan of result.groups (in the engine's order),
+    """The comparison table for a search: for each document of result.groups (in the engine's order),
     the figures of its retrieved passages whose measure is about the query, best first. With a
     searcher, the other passages of each retrieved passage's section are read too (a list of
     targets is often cut into several passages). A year in the query keeps figures for that year."""
@@ -119,7 +119,7 @@ def figures_for(result: SearchResult, query: str | None = None, searcher=None,
     years = query_years(query)
     found: list[tuple[str, Figure]] = []   # (group, label, figure) of every figure read
     for group in result.groups:
-        label = _plan_label(group.plan) if group.plan else group.doc
+        label = _document_label(group.metadata) if group.metadata else group.doc
         for hit in group.hits:
             passages = [(hit.id, hit.passage)]
             if searcher is not None:
@@ -142,42 +142,44 @@ def figures_for(result: SearchResult, query: str | None = None, searcher=None,
         best = sorted(seen[group.doc].values(), key=lambda s: (
             -s.relevance, -exact[(s.figure.passage_id, s.figure.value_text, s.figure.measure)],
             s.figure.passage_id, s.figure.clause))
-        label = _plan_label(group.plan) if group.plan else group.doc
-        rows.append(FigureRow(group.doc, group.plan, label, tuple(best[:per_plan])))
+        label = _document_label(group.metadata) if group.metadata else group.doc
+        rows.append(FigureRow(group.doc, group.metadata, label, tuple(best[:per_document])))
     return tuple(rows)
 
 
-def figure_table(searcher, query: str, k: int = 10, filters=None, per_plan: int = 5,
+def figure_table(searcher, query: str, k: int = 10, filters=None, per_document: int = 5,
                  min_relevance: float = MIN_RELEVANCE) -> tuple[FigureRow, ...]:
     """Search, then the comparison table (what the CLI flag and the page call)."""
-    # every plan's closest passages: a figure's relevance is judged on what it measures, below
-    result = searcher.search(query, k=k, filters=filters or Filters(), per_plan=per_plan, every_plan=True)
-    return figures_for(result, query, searcher, min_relevance=min_relevance, per_plan=per_plan)
+    # every document's closest passages: a figure's relevance is judged on what it measures, below
+    result = searcher.search(query, k=k, filters=filters or Filters(), per_document=per_document, every_document=True)
+    return figures_for(result, query, searcher, min_relevance=min_relevance, per_document=per_document)
 
 
 # -- output ----------------------------------------------------------------------------------
-CSV_COLUMNS = ("plan", "province", "level", "figure", "measure", "target year", "citation")
+CSV_COLUMNS = ("document", "province", "level", "figure", "measure", "target year", "citation")
 
 
 def table_rows(rows: tuple[FigureRow, ...]) -> list[dict]:
-    """One flat dict per figure, keys CSV_COLUMNS (plans without a figure are left out)."""
+    """One flat dict per figure, keys CSV_COLUMNS (documents without a figure are left out)."""
     out = []
     for row in rows:
         for sf in row.figures:
             f = sf.figure
-            out.append({"plan": row.label, "province": row.plan.province if row.plan else "",
-                        "level": row.plan.level if row.plan else "", "figure": f.value_text,
+            out.append({"document": row.label, "province": row.metadata.province if row.metadata else "",
+                        "level": row.metadata.level if row.metadata else "", "figure": f.value_text,
                         "measure": f.measure, "target year": f.target_year or "", "citation": f.citation})
     return out
 
 
 def figures_table_json(rows: tuple[FigureRow, ...], query: str = "") -> dict:
-    """JSON-ready: {"query", "plans": [{"doc", "plan", "province", "level", "figures": [...]}]}."""
-    return {"query": query, "plans": [{
-        "doc": row.doc, "plan": row.label, "province": row.plan.province if row.plan else "",
-        "level": row.plan.level if row.plan else "",
+    """JSON-ready: {"query", "documents": [{"doc", "label", "province", "level", "figures": [...]}]}
+    ("plans", each with "plan" = "label": the earlier names, kept one release)."""
+    documents = [{
+        "doc": row.doc, "label": row.label, "province": row.metadata.province if row.metadata else "",
+        "level": row.metadata.level if row.metadata else "",
         "figures": [{"figure": sf.figure.value_text, "number": sf.figure.number, "unit": sf.figure.unit,
                      "qualifier": sf.figure.qualifier, "measure": sf.figure.measure, "kind": sf.figure.kind,
                      "target_year": sf.figure.target_year, "citation": sf.figure.citation,
                      "passage_id": sf.figure.passage_id, "relevance": sf.relevance}
-                    for sf in row.figures]} for row in rows]}
+                    for sf in row.figures]} for row in rows]
+    return {"query": query, "documents": documents, "plans": [dict(d, plan=d["label"]) for d in documents]}

@@ -1,6 +1,6 @@
-"""Figures the plans state ("trên 97% dân số tham gia bảo hiểm y tế", "30 giường bệnh viện/vạn
+"""Figures the documents state ("trên 97% dân số tham gia bảo hiểm y tế", "30 giường bệnh viện/vạn
 dân", "trước ngày 25/11 hằng năm"), extracted from the passages a query retrieves, with the words
-that say what each figure measures and the year it targets; and a per-plan comparison table.
+that say what each figure measures and the year it targets; and a per-document comparison table.
 
 Reading rules (Vietnamese number conventions): "." groups thousands ("5.250" = 5250), "," is the
 decimal mark ("2,5%" = 2.5). A figure's clause is the stretch between ";", ",", ":", a sentence
@@ -59,7 +59,7 @@ _CARRY_MAX = 160   # characters of figure-less clauses carried into the next cla
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure a plan states, with what it measures and where it is said."""
+    """One figure a document states, with what it measures and where it is said."""
 
     doc: str
     value_text: str            # "trên 97%", "khoảng 33,2m² sàn/người", "trước ngày 25/11 hằng năm"
@@ -70,7 +70,7 @@ class Figure:
     target_year: int | None    # 2030
     citation: str = ""
     passage_id: int = -1
-    plan_label: str = ""
+    document_label: str = ""
     kind: str = "percent"      # one of KINDS
     clause: str = ""           # the clause the figure was read from (for display)
 
@@ -214,7 +214,7 @@ def _heading_year(section: tuple[str, ...]) -> int | None:
 
 
 def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), citation: str = "",
-                    passage_id: int = -1, plan_label: str = "") -> tuple[Figure, ...]:
+                    passage_id: int = -1, document_label: str = "") -> tuple[Figure, ...]:
     """Every figure stated in text, in reading order."""
     text = clean_text(text)
     heading_year = _heading_year(section)
@@ -248,7 +248,7 @@ def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), cit
             if not measure:
                 measure = unit if kind == "count" else ""
             figures.append(Figure(doc, value, number, unit, qual, measure, target, citation, passage_id,
-                                  plan_label, kind, " ".join(seg.split())))
+                                  document_label, kind, " ".join(seg.split())))
     return tuple(_share_rates(figures))
 
 
@@ -278,11 +278,11 @@ def _share_rates(figures: list[Figure]) -> list[Figure]:
             g = out[j]
             unit = g.unit + rate.group(0)
             out[j] = Figure(g.doc, f"{g.value_text}{rate.group(0)}", g.number, unit, g.qualifier, g.measure,
-                            g.target_year, g.citation, g.passage_id, g.plan_label, g.kind, g.clause)
+                            g.target_year, g.citation, g.passage_id, g.document_label, g.kind, g.clause)
             j -= 1
     return out
 
 
 @lru_cache(maxsize=4096)
-def passage_figures(passage: Passage, passage_id: int = -1, plan_label: str = "") -> tuple[Figure, ...]:
-    return extract_figures(passage.text, passage.doc, passage.section, passage.citation, passage_id, plan_label)
+def passage_figures(passage: Passage, passage_id: int = -1, document_label: str = "") -> tuple[Figure, ...]:
+    return extract_figures(passage.text, passage.doc, passage.section, passage.citation, passage_id, document_label)

@@ -1,9 +1,9 @@
-"""Tìm câu chữ tương tự: for a pasted paragraph (a draft), the passages of each plan closest to it,
-and a word-level diff between the draft and each passage (shared wording, words only in the plan,
+"""Tìm câu chữ tương tự: for a pasted paragraph (a draft), the passages of each document closest to it,
+and a word-level diff between the draft and each passage (shared wording, words only in the document,
 words only in the draft).
 
 The paragraph is the query (the engine cuts it at MAX_QUERY_CHARS); the ranking is the engine's,
-per plan. The diff compares words of the original texts (case and tone-mark convention aside),
+per document. The diff compares words of the original texts (case and tone-mark convention aside),
 so what it shows is exactly what each text says.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from indexer.structure.citation import plan_label
-from indexer.models import PlanMetadata
+from indexer.structure.citation import document_label
+from indexer.models import DocumentMetadata
 from indexer.text import normalize_for_matching
 
 from search.query import Filters
@@ -27,8 +27,8 @@ _EDGE_PUNCT = "\"'“”‘’()[]{}.,;:!?…*_-–—"
 
 @dataclass(frozen=True)
 class DiffSegment:
-    op: str      # "same" | "insert" (only in the plan) | "delete" (only in the draft)
-    text: str    # the words, as written (the plan's wording for "same" and "insert")
+    op: str      # "same" | "insert" (only in the document) | "delete" (only in the draft)
+    text: str    # the words, as written (the document's wording for "same" and "insert")
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,17 @@ class SimilarPassage:
 
 
 @dataclass(frozen=True)
-class SimilarPlan:
+class SimilarDocument:
     doc: str
-    plan: PlanMetadata | None
+    metadata: DocumentMetadata | None
     label: str
-    passages: tuple[SimilarPassage, ...]   # closest first; empty when nothing in the plan is close
+    passages: tuple[SimilarPassage, ...]   # closest first; empty when nothing in the document is close
 
 
 @dataclass(frozen=True)
 class SimilarResult:
     draft: str
-    plans: tuple[SimilarPlan, ...]
+    documents: tuple[SimilarDocument, ...]
     weak: bool = False
     message: str = ""
 
@@ -61,7 +61,7 @@ def _key(word: str) -> str:
 
 def word_diff(draft: str, passage: str) -> tuple[DiffSegment, ...]:
     """Word-level diff from the draft to the passage: "same" runs, "delete" (only in the draft),
-    "insert" (only in the plan); a replaced run is a delete followed by an insert. Adjacent
+    "insert" (only in the document); a replaced run is a delete followed by an insert. Adjacent
     segments of the same kind are merged; joining all non-delete texts with spaces gives the
     passage's words, all non-insert ones the draft's."""
     a, b = _WORD_RE.findall(draft), _WORD_RE.findall(passage)
@@ -93,7 +93,7 @@ def shared_ratio(diff: tuple[DiffSegment, ...]) -> float:
 
 
 def diff_html(diff: tuple[DiffSegment, ...]) -> str:
-    """The diff as HTML: shared wording plain, the plan's own words in <ins>, the draft's own
+    """The diff as HTML: shared wording plain, the document's own words in <ins>, the draft's own
     words in <del>; every text escaped."""
     parts = []
     for seg in diff:
@@ -109,30 +109,30 @@ def diff_html(diff: tuple[DiffSegment, ...]) -> str:
 
 def diff_sides(diff: tuple[DiffSegment, ...]) -> tuple[str, str]:
     """The diff as two escaped HTML texts to read side by side: the draft with its own words in
-    <del>, the plan's passage with its own words in <ins>; shared wording plain in both."""
+    <del>, the document's passage with its own words in <ins>; shared wording plain in both."""
     draft = [f"<del>{html.escape(s.text)}</del>" if s.op == DELETE else html.escape(s.text)
              for s in diff if s.op != INSERT]
-    plan = [f"<ins>{html.escape(s.text)}</ins>" if s.op == INSERT else html.escape(s.text)
+    found = [f"<ins>{html.escape(s.text)}</ins>" if s.op == INSERT else html.escape(s.text)
             for s in diff if s.op != DELETE]
-    return " ".join(draft), " ".join(plan)
+    return " ".join(draft), " ".join(found)
 
 
-def similar_passages(searcher, draft: str, per_plan: int = 3, filters: Filters = Filters(),
+def similar_passages(searcher, draft: str, per_document: int = 3, filters: Filters = Filters(),
                      k: int = 10) -> SimilarResult:
-    """For each plan, the passages closest to the pasted draft (the engine's order), each with
-    its word diff against the draft; the plans sharing most wording first."""
-    result = searcher.search(draft, k=k, filters=filters, per_plan=per_plan, every_plan=True)
-    plans = []
+    """For each document, the passages closest to the pasted draft (the engine's order), each with
+    its word diff against the draft; the documents sharing most wording first."""
+    result = searcher.search(draft, k=k, filters=filters, per_document=per_document, every_document=True)
+    documents = []
     for group in result.groups:
         passages = tuple(_similar(hit, draft) for hit in group.hits)
-        label = plan_label(group.plan) if group.plan else group.doc
-        plans.append(SimilarPlan(group.doc, group.plan, label, passages))
-    return SimilarResult(draft, tuple(by_overlap(plans)), result.weak, result.message)
+        label = document_label(group.metadata) if group.metadata else group.doc
+        documents.append(SimilarDocument(group.doc, group.metadata, label, passages))
+    return SimilarResult(draft, tuple(by_overlap(documents)), result.weak, result.message)
 
 
-def by_overlap(plans) -> list[SimilarPlan]:
-    """Plans with the most shared wording first (their best passage's share of the draft)."""
-    return sorted(plans, key=lambda p: -max((sp.shared_ratio for sp in p.passages), default=-1.0))
+def by_overlap(documents) -> list[SimilarDocument]:
+    """Documents with the most shared wording first (their best passage's share of the draft)."""
+    return sorted(documents, key=lambda p: -max((sp.shared_ratio for sp in p.passages), default=-1.0))
 
 
 def _similar(hit: Hit, draft: str) -> SimilarPassage:
@@ -141,9 +141,12 @@ def _similar(hit: Hit, draft: str) -> SimilarPassage:
 
 
 def similar_json(result: SimilarResult) -> dict:
-    """JSON-ready form for the CLI."""
-    return {"draft": result.draft, "weak": result.weak, "message": result.message, "plans": [{
-        "doc": p.doc, "plan": p.label, "passages": [{
+    """JSON-ready form for the CLI ("plans", each with "plan" = "label": the earlier names,
+    kept one release)."""
+    documents = [{
+        "doc": p.doc, "label": p.label, "passages": [{
             "text": sp.hit.passage.text, "citation": sp.hit.passage.citation,
             "section": list(sp.hit.passage.section), "score": sp.hit.score, "shared": sp.shared_ratio,
-            "diff": [[s.op, s.text] for s in sp.diff]} for sp in p.passages]} for p in result.plans]}
+            "diff": [[s.op, s.text] for s in sp.diff]} for sp in p.passages]} for p in result.documents]
+    return {"draft": result.draft, "weak": result.weak, "message": result.message,
+            "documents": documents, "plans": [dict(d, plan=d["label"]) for d in documents]}

@@ -1,4 +1,4 @@
-"""The document view: a whole plan (or law) opened at a hit, with its section tree. Pure: the
+"""The document view: a whole document opened at a hit, with its section tree. Pure: the
 page only renders what document_view returns."""
 from __future__ import annotations
 

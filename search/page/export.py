@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
-from indexer.structure.citation import plan_label
+from indexer.structure.citation import document_label
 
 from search.compare.figure_table import CSV_COLUMNS, FigureRow, table_rows
 from search.page.state import FIGURE_HEADERS
 from search.results import Hit, SearchResult
 
-# Column headers as the user reads them; the order is plan, number, date, section, citation, text.
+# Column headers as the user reads them; the order is document, number, date, section, citation, text.
 CSV_HEADER = ("Kế hoạch", "Số hiệu", "Ngày", "Mục", "Trích dẫn", "Nội dung")
 CSV_MIME = "text/csv"
 CSV_FILE_NAME = "ket-qua-tim-kiem.csv"   # ASCII: browsers disagree on other names
@@ -25,9 +25,9 @@ def safe_cell(value: str) -> str:
 
 
 def csv_row(hit: Hit) -> tuple[str, ...]:
-    plan, p = hit.plan, hit.passage
-    date = plan.date or (str(plan.year) if plan.year else "")
-    return (plan_label(plan), plan.number, date, " > ".join(p.section), p.citation, p.text)
+    meta, p = hit.metadata, hit.passage
+    date = meta.date or (str(meta.year) if meta.year else "")
+    return (document_label(meta), meta.number, date, " > ".join(p.section), p.citation, p.text)
 
 
 def csv_rows(result: SearchResult) -> list[tuple[str, ...]]:
@@ -48,6 +48,6 @@ def results_csv(result: SearchResult) -> bytes:
 
 
 def figures_csv(rows: tuple[FigureRow, ...]) -> bytes:
-    """The figures table: a header row, then one row per figure (plans without one left out)."""
+    """The figures table: a header row, then one row per figure (documents without one left out)."""
     table = table_rows(rows)
     return _csv_bytes([[FIGURE_HEADERS[c] for c in CSV_COLUMNS]] + [[r[c] for c in CSV_COLUMNS] for r in table])

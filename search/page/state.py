@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from indexer.models import LEVELS, PlanMetadata
+from indexer.models import LEVELS, DocumentMetadata
 
 from search.compare.figure_table import FigureRow, table_rows
 from search.page.highlight import neutral_bidi
@@ -18,7 +18,7 @@ MODE_SEARCH, MODE_FIGURES, MODE_SIMILAR = "search", "figures", "similar"
 MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_SIMILAR: "Tìm câu chữ tương tự"}
 
 # The comparison table's columns: search.compare.figures.CSV_COLUMNS -> Vietnamese header.
-FIGURE_HEADERS = {"plan": "Kế hoạch", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
+FIGURE_HEADERS = {"document": "Văn bản", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
                   "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
 NO_FIGURE = "Không có số liệu"
 # Widths (px) that keep every column on a 1400 px screen with the sidebar open, and a whole
@@ -30,11 +30,11 @@ FIGURE_COLUMNS = {"Kế hoạch": {"width": 175}, "Tỉnh/thành": {"width": 85}
 
 @dataclass(frozen=True)
 class FilterChoices:
-    """The values the sidebar offers, taken from the plans in the index."""
+    """The values the sidebar offers, taken from the documents in the index."""
 
     provinces: tuple[str, ...] = ()
     years: tuple[int, ...] = ()      # newest first
-    plans: tuple[str, ...] = ()      # corpus file names
+    documents: tuple[str, ...] = ()  # corpus file names
     doc_types: tuple[str, ...] = ()  # "Kế hoạch", "Luật", ...
 
 
@@ -46,12 +46,12 @@ class PageState:
     mode: str = MODE_SEARCH
 
 
-def filter_choices(plans: Mapping[str, PlanMetadata]) -> FilterChoices:
-    metas = list(plans.values())
+def filter_choices(documents: Mapping[str, DocumentMetadata]) -> FilterChoices:
+    metas = list(documents.values())
     return FilterChoices(
         provinces=tuple(sorted({m.province for m in metas if m.province})),
         years=tuple(sorted({m.year for m in metas if m.year}, reverse=True)),
-        plans=tuple(sorted(plans)),
+        documents=tuple(sorted(documents)),
         doc_types=tuple(sorted({m.doc_type for m in metas if m.doc_type})))
 
 
@@ -91,7 +91,7 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
         return [v] if isinstance(v, str) else list(v)
 
     query = (values("q") or [""])[-1][:MAX_QUERY_CHARS]
-    filters = Filters(plans=_known(values("plan"), choices.plans),
+    filters = Filters(documents=_known(values("doc") + values("plan"), choices.documents),
                       provinces=_known(values("province"), choices.provinces),
                       levels=_known(values("level"), LEVELS),
                       years=_years(values("year"), choices.years),
@@ -103,9 +103,9 @@ def state_from_params(params: Mapping[str, Sequence[str]], choices: FilterChoice
 
 
 def dropped_filters(params: Mapping[str, Sequence[str]], state: PageState) -> tuple[str, ...]:
-    """The filter values of a link that the index does not know (a removed plan, a province no
-    plan names any more): the page says they were left out instead of silently showing all."""
-    kept = {"plan": state.filters.plans, "province": state.filters.provinces,
+    """The filter values of a link that the index does not know (a removed document, a province no
+    document names any more; "plan" is what links made before 2026-12 call "doc"): the page says they were left out instead of silently showing all."""
+    kept = {"doc": state.filters.documents, "plan": state.filters.documents, "province": state.filters.provinces,
             "level": state.filters.levels, "year": tuple(str(y) for y in state.filters.years)}
     out = []
     for key, have in kept.items():
@@ -125,7 +125,7 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
         out["q"] = state.query
     f = state.filters
     for key, vals in (("province", f.provinces), ("level", f.levels),
-                      ("year", [str(y) for y in f.years]), ("plan", f.plans),
+                      ("year", [str(y) for y in f.years]), ("doc", f.documents),
                       ("type", f.doc_types)):
         if vals:
             out[key] = list(vals)
@@ -136,22 +136,22 @@ def params_from_state(state: PageState) -> dict[str, str | list[str]]:
 
 def figure_display_rows(rows: Sequence[FigureRow]) -> list[dict[str, str]]:
     """The comparison table as the page shows it: one row per figure under Vietnamese headers,
-    every plan listed (a plan without a figure gets one row saying so), all cells text (without
+    every document listed (a document without a figure gets one row saying so), all cells text (without
     bidirectional controls, which would reorder a cell)."""
     out = []
     for row in rows:
         flat = table_rows((row,)) or [{
-            "plan": row.label, "province": row.plan.province if row.plan else "",
-            "level": row.plan.level if row.plan else "", "figure": NO_FIGURE, "measure": "",
+            "document": row.label, "province": row.metadata.province if row.metadata else "",
+            "level": row.metadata.level if row.metadata else "", "figure": NO_FIGURE, "measure": "",
             "target year": "", "citation": ""}]
         out.extend({FIGURE_HEADERS[key]: neutral_bidi(str(r.get(key, ""))) for key in FIGURE_HEADERS} for r in flat)
     return out
 
 
-def plan_facts(plan: PlanMetadata) -> str:
-    """ "Cấp tỉnh · Gia Lai · Năm 2025 · Thực hiện 42-NQ/TW": what the page shows under a plan."""
-    facts = [f"Cấp {plan.level}" if plan.level else "", plan.province, f"Năm {plan.year}" if plan.year else "",
-             "Dự thảo" if plan.draft else "", f"Thực hiện {', '.join(plan.implements)}" if plan.implements else ""]
+def document_facts(meta: DocumentMetadata) -> str:
+    """ "Cấp tỉnh · Gia Lai · Năm 2025 · Thực hiện 42-NQ/TW": what the page shows under a document."""
+    facts = [f"Cấp {meta.level}" if meta.level else "", meta.province, f"Năm {meta.year}" if meta.year else "",
+             "Dự thảo" if meta.draft else "", f"Thực hiện {', '.join(meta.implements)}" if meta.implements else ""]
     return " · ".join(f for f in facts if f)
 
 
@@ -178,7 +178,7 @@ def widget_values(state: PageState) -> dict:
     draft = state.query if state.mode == MODE_SIMILAR else ""
     return {"q": "" if draft else state.query, "draft": draft, "province": list(f.provinces),
             "level": list(f.levels), "year": list(f.years), "doc_type": list(f.doc_types),
-            "plan": list(f.plans), "k": state.k, "mode": state.mode}
+            "doc": list(f.documents), "k": state.k, "mode": state.mode}
 
 
 def url_update(have: Mapping[str, Sequence[str]], state: PageState) -> dict[str, str | list[str]] | None:

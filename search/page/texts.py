@@ -10,9 +10,9 @@ SEARCH_FAILED = "Xin lỗi, đã có lỗi khi tìm kiếm. Hãy thử lại ho�
 PAGE_FAILED = "Xin lỗi, trang gặp lỗi. Hãy tải lại trang."
 NO_PASSAGE = "Không có đoạn liên quan"
 FIGURES_HINT = ("Nhập chỉ tiêu cần so sánh (ví dụ: tỷ lệ tham gia bảo hiểm y tế đến năm 2030) rồi nhấn Enter; "
-                "bảng liệt kê số liệu của từng kế hoạch.")
-NO_FIGURES = "Không kế hoạch nào có số liệu cho nội dung này."
-SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để tìm câu chữ tương tự trong các kế hoạch."
+                "bảng liệt kê số liệu của từng văn bản.")
+NO_FIGURES = "Không văn bản nào có số liệu cho nội dung này."
+SIMILAR_HINT = "Dán một đoạn văn (bản thảo) rồi nhấn nút để tìm câu chữ tương tự trong các văn bản."
 SIMILAR_LABEL = "Đoạn văn cần so sánh"
 SIMILAR_BUTTON = "Tìm câu chữ tương tự"
 NO_SIMILAR = "Không có đoạn tương tự"
@@ -65,7 +65,7 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 # A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
 # highlighted word.
-COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEventListener('click',e=>{"
+COPY_SCRIPT = ("<script>if(!window.pageCopy){window.pageCopy=true;document.addEventListener('click',e=>{"
                "const b=e.target.closest('.copy-btn');if(!b)return;const label=b.textContent;"
                "navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent='" + COPIED + "';"
                "setTimeout(()=>{b.textContent=label},1500)})},true);"
@@ -74,8 +74,8 @@ COPY_SCRIPT = ("<script>if(!window.planCopy){window.planCopy=true;document.addEv
                "c.scrollTop+=m.getBoundingClientRect().top-c.getBoundingClientRect().top-24});"
                "new MutationObserver(()=>setTimeout(toMark,50)).observe(document.body,{childList:true,subtree:true})}"
                "</script>")
-DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: kế hoạch, "
-               "<ins>chỉ có trong kế hoạch</ins> · chữ thường: giống nhau")
+DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: văn bản, "
+               "<ins>chỉ có trong văn bản</ins> · chữ thường: giống nhau")
 
 # -- "Thêm văn bản" (issue #18): the upload section, on only when the operator sets a password ---
 UPLOAD_TITLE = "Thêm văn bản"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from indexer.models import PlanMetadata
+from indexer.models import DocumentMetadata
 from indexer.read import intake
 from indexer.read.metadata import apply_sidecar, read_sidecar
 from search.page import texts
@@ -62,12 +62,12 @@ def found_line(checked: intake.Checked) -> str:
                                      sections=checked.sections, articles=checked.articles)
 
 
-def field_values(meta: PlanMetadata) -> dict[str, str]:
+def field_values(meta: DocumentMetadata) -> dict[str, str]:
     """The editable fields as the form shows them (text)."""
     return {key: "" if getattr(meta, key) is None else str(getattr(meta, key)) for key in intake.EDITABLE}
 
 
-def sidecar_or_error(meta: PlanMetadata, fields: Mapping[str, str]) -> tuple[dict, str]:
+def sidecar_or_error(meta: DocumentMetadata, fields: Mapping[str, str]) -> tuple[dict, str]:
     """(sidecar of the corrected fields, "") or ({}, the Vietnamese message naming the bad field)."""
     try:
         return intake.corrections(meta, dict(fields)), ""
@@ -80,7 +80,7 @@ def label_text(label: str) -> str:
     return os.path.basename(label.replace("\\", "/"))[:120] or "?"
 
 
-def added_fields(name: str, corpus: Path) -> tuple[PlanMetadata, dict[str, str]]:
+def added_fields(name: str, corpus: Path) -> tuple[DocumentMetadata, dict[str, str]]:
     """(what the header of a document added by upload says, its fields as corrected now)."""
     detected = intake.uploaded_metadata(name, corpus)
     return detected, field_values(apply_sidecar(detected, read_sidecar(corpus / name) or {}))

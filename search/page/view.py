@@ -1,6 +1,6 @@
 """What the search page shows, decided without Streamlit (pure, unit-tested): the counts line,
-the side-by-side grid of plans, the text a copy button copies, the order of the similar-wording
-plans, the figures chart."""
+the side-by-side grid of documents, the text a copy button copies, the order of the
+similar-wording documents, the figures chart."""
 from __future__ import annotations
 
 import html
@@ -12,18 +12,18 @@ from indexer.structure.sections import PREAMBLE_TITLE
 from indexer.text import fold_accents, normalize_for_matching
 from search.compare.figure_table import FigureRow
 from search.page import texts
-from search.results import Hit, PlanGroup, SearchResult
+from search.results import Hit, DocumentGroup, SearchResult
 
 MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that has its few words
 
 
 def result_caption(result: SearchResult) -> str:
-    """ "10 đoạn (3 khớp) · 2/5 kế hoạch có đoạn liên quan · 0.12 giây": counts that agree with
+    """ "10 đoạn (3 khớp) · 2/5 văn bản có đoạn liên quan · 0.12 giây": counts that agree with
     the tabs (the ranked list shows the matching passages, then the closest others)."""
     relevant = len(result.relevant_groups)
     matching = sum(h.answers for h in result.hits)
     shown = f"{len(result.hits)} đoạn" + (f" ({matching} khớp)" if matching < len(result.hits) else "")
-    return f"{shown} · {relevant}/{len(result.groups)} kế hoạch có đoạn liên quan · {result.seconds:.2f} giây"
+    return f"{shown} · {relevant}/{len(result.groups)} văn bản có đoạn liên quan · {result.seconds:.2f} giây"
 
 
 def split_ranked(hits: Sequence[Hit]) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
@@ -50,7 +50,7 @@ class GridRow:
     cells: tuple[tuple[Hit, ...], ...]   # one per plan, in the groups' order; empty where it has none
 
 
-def grid_rows(groups: Sequence[PlanGroup]) -> list[GridRow]:
+def grid_rows(groups: Sequence[DocumentGroup]) -> list[GridRow]:
     """The plans side by side, aligned by part: a row per part of the plans (targets, tasks, ...)
     holding each plan's passages from that part, so that like faces like; the part with the best
     passage first."""
@@ -73,13 +73,13 @@ def draft_too_short(draft: str) -> bool:
 
 @dataclass(frozen=True)
 class ChartBar:
-    plan: str
+    document: str
     value: float
     label: str      # the figure as written ("trên 95%")
 
 
 def chart_bars(rows: Sequence[FigureRow]) -> tuple[ChartBar, ...]:
-    """The first figure of each plan, when those figures share one unit (a chart of 95% beside
+    """The first figure of each document, when those figures share one unit (a chart of 95% beside
     3.700 căn hộ would mislead); empty otherwise."""
     firsts = [(r.label, r.figures[0].figure) for r in rows if r.figures and r.figures[0].figure.number is not None]
     if len(firsts) < 2 or len({f.unit for _, f in firsts}) != 1:
@@ -87,12 +87,12 @@ def chart_bars(rows: Sequence[FigureRow]) -> tuple[ChartBar, ...]:
     return tuple(ChartBar(label, f.number, f.value_text) for label, f in firsts)
 
 
-# The bench's full build: 193 kB of plans in 60 s on 2 cores (almost all of it embedding).
+# The bench's full build: 193 kB of documents in 60 s on 2 cores (almost all of it embedding).
 BUILD_BYTES_PER_SECOND = 3200
 
 
 def build_estimate(corpus_bytes: int) -> str:
-    """ "khoảng 2 phút": how long a first build of corpus_bytes of plans takes on 2 cores."""
+    """ "khoảng 2 phút": how long a first build of corpus_bytes of documents takes on 2 cores."""
     seconds = max(10, corpus_bytes / BUILD_BYTES_PER_SECOND)
     return f"khoảng {round(seconds)} giây" if seconds < 90 else f"khoảng {round(seconds / 60)} phút"
 

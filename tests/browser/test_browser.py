@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.structure.citation import plan_label
+from indexer.structure.citation import document_label
 from indexer.index.folder import load_records
 from search.page import state as page_state
 from tests.paths import PLANS
@@ -91,8 +91,8 @@ def server(index_dir, tmp_path_factory):
 def test_search_in_a_real_browser(server, index_dir):
     from playwright.sync_api import sync_playwright
 
-    plans = load_records(index_dir).plans
-    labels = [plan_label(meta) for meta in plans.values()]
+    plans = load_records(index_dir).documents
+    labels = [document_label(meta) for meta in plans.values()]
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -103,8 +103,8 @@ def test_search_in_a_real_browser(server, index_dir):
             box.wait_for(timeout=RESULT_TIMEOUT)
             box.fill("nhà ở xã hội")
             box.press("Enter")
-            page.get_by_role("tab", name="Theo kế hoạch").wait_for(timeout=RESULT_TIMEOUT)
-            page.get_by_text("kế hoạch có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_role("tab", name="Theo văn bản").wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("văn bản có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
             for label in labels:   # markdown and code render lazily: wait until each plan is drawn
                 page.get_by_text(label, exact=True).first.wait_for(timeout=RESULT_TIMEOUT)
             page.get_by_text("Kế hoạch số 743/KH-UBND ngày 28/3/2025").first.wait_for(timeout=RESULT_TIMEOUT)
@@ -147,7 +147,7 @@ def test_search_in_a_real_browser(server, index_dir):
 
 def search_for(page, server: str, query: str) -> None:
     page.goto(f"{server}/?q={urllib.parse.quote(query)}", wait_until="domcontentloaded")
-    page.get_by_text("kế hoạch có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
+    page.get_by_text("văn bản có đoạn liên quan").wait_for(timeout=RESULT_TIMEOUT)
 
 
 def test_issue16_side_by_side_copy_document_figures(server, index_dir):
@@ -155,7 +155,7 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
     Vietnamese everywhere, a figures table that fits 1400 px. Screenshots in test-artifacts/."""
     from playwright.sync_api import sync_playwright
 
-    plans = load_records(index_dir).plans
+    plans = load_records(index_dir).documents
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -165,7 +165,7 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
             page = context.new_page()
             search_for(page, server, "nhà ở xã hội")
             main = page.locator("[data-testid='stMain']")
-            titles = [main.get_by_text(plan_label(meta), exact=True).first for meta in plans.values()]
+            titles = [main.get_by_text(document_label(meta), exact=True).first for meta in plans.values()]
             for t in titles:
                 t.wait_for(timeout=RESULT_TIMEOUT)
             boxes = [t.bounding_box() for t in titles]
@@ -218,7 +218,7 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
 
             # a weak query: said once, no plan counted
             search_for(page, server, "xyzzy qwerty")
-            assert "0/5 kế hoạch có đoạn liên quan" in main.inner_text()
+            assert "0/5 văn bản có đoạn liên quan" in main.inner_text()
             assert main.locator("[data-testid='stAlertContentWarning']").count() == 1
 
             # figures for an accent-free query: the stated figures, whole, every column on screen

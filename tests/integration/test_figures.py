@@ -106,7 +106,7 @@ def test_json_and_csv(tables):
     rows = tuple(tables["tỷ lệ thất nghiệp"].values())
     data = figures_table_json(rows, "tỷ lệ thất nghiệp")
     assert data["query"] == "tỷ lệ thất nghiệp"
-    dak = next(p for p in data["plans"] if p["doc"] == DAK_NONG)
+    dak = next(p for p in data["documents"] if p["doc"] == DAK_NONG)
     assert dak["province"] == "Đăk Nông" and dak["level"] == "tỉnh"
     assert dak["figures"][0]["figure"] == "dưới 2%" and dak["figures"][0]["number"] == 2.0
     text = figures_csv(rows).decode("utf-8-sig")

@@ -70,7 +70,7 @@ def milvus_corpus(tmp_path_factory) -> Path:
 def milvus_index(milvus_uri, milvus_corpus) -> str:
     done = run_cli("indexer", "--corpus", str(milvus_corpus), "--milvus", milvus_uri, timeout=900)
     assert done.returncode == 0, done.stderr
-    assert "indexed 5 plans" in done.stderr, done.stderr
+    assert "indexed 5 documents" in done.stderr, done.stderr
     return milvus_uri
 
 
@@ -123,7 +123,7 @@ def test_each_ranked_list_close_to_the_embedded_one(searcher, milvus_searcher):
 
 def test_same_passages_and_plans(searcher, milvus_searcher):
     assert milvus_searcher.passages == searcher.passages
-    assert milvus_searcher.plans == searcher.plans
+    assert milvus_searcher.documents == searcher.documents
 
 
 @pytest.mark.parametrize("filters", [
@@ -136,7 +136,7 @@ def test_filters(searcher, milvus_searcher, filters):
     seen = 0
     for q in ("bảo hiểm y tế", "nha o xa hoi", "vocational training", "Quyết định 2161/QĐ-TTg"):
         hits = milvus_searcher.search(q, k=10, filters=filters).hits
-        assert all(filters.accepts(h.passage.doc, h.plan) for h in hits), q
+        assert all(filters.accepts(h.passage.doc, h.metadata) for h in hits), q
         assert overlap(top_keys(milvus_searcher, q, filters=filters), top_keys(searcher, q, filters=filters)) >= 0.8, q
         seen += len(hits)
     assert seen > 0, filters

@@ -1,5 +1,5 @@
 """Relevance that is true everywhere: which plans "có đoạn liên quan", weak results, matched words
-and the CLI JSON contract ("plans", "relevant", "matched", "weak"), on the real index."""
+and the CLI JSON contract ("documents", "relevant", "matched", "weak"; "plans" its alias), on the real index."""
 from __future__ import annotations
 
 import json
@@ -73,18 +73,19 @@ def test_a_phrase_makes_relevant_the_plans_keeping_it(searcher):
         assert any(t.lower() in ("nhà ở xã hội", "nhà ở") for t in group.hits[0].matched_terms)
 
 
-def test_cli_json_contract_plans_relevant_matched_weak(real_index, cli, documents):
+def test_cli_json_contract_documents_relevant_matched_weak(real_index, cli, documents):
     proc = cli("search", DECREE, "--json", "--k", "5", "--index", str(real_index), "--corpus", str(CORPUS))
     assert proc.returncode == 0, proc.stderr
     obj = json.loads(proc.stdout)
     assert obj["weak"] is False
-    assert {p["doc"] for p in obj["plans"]} == set(documents)
+    assert {p["doc"] for p in obj["documents"]} == set(documents)
+    assert obj["plans"] == [dict(p, plan=p["label"]) for p in obj["documents"]]   # the alias, one release
     citing = {name for name, d in documents.items() if "20/2021/NĐ-CP" in d.text}
-    assert {p["doc"] for p in obj["plans"] if p["relevant"]} == citing
-    for plan in obj["plans"]:
-        assert plan["plan"] and isinstance(plan["relevant"], bool)
-        assert plan["relevant"] == bool(plan["hits"]) and all(h["relevant"] for h in plan["hits"])
-        assert all({"doc", "text", "section", "citation", "matched", "score"} <= set(h) for h in plan["hits"])
+    assert {p["doc"] for p in obj["documents"] if p["relevant"]} == citing
+    for document in obj["documents"]:
+        assert document["label"] and isinstance(document["relevant"], bool)
+        assert document["relevant"] == bool(document["hits"]) and all(h["relevant"] for h in document["hits"])
+        assert all({"doc", "text", "section", "citation", "matched", "score"} <= set(h) for h in document["hits"])
     assert "20/2021/NĐ-CP" in obj["hits"][0]["matched"] and obj["hits"][0]["relevant"] is True
     assert all(len(m.split()) != 1 or m[0].isdigit() or m.lower() not in ("nghị", "định")
                for h in obj["hits"] for m in h["matched"])
@@ -93,12 +94,12 @@ def test_cli_json_contract_plans_relevant_matched_weak(real_index, cli, document
 def test_cli_weak_json_and_filter_values(real_index, cli):
     proc = cli("search", "xyzzy qwerty", "--json", "--k", "3", "--index", str(real_index), "--corpus", str(CORPUS))
     obj = json.loads(proc.stdout)
-    assert obj["weak"] is True and not any(p["relevant"] for p in obj["plans"])
+    assert obj["weak"] is True and not any(p["relevant"] for p in obj["documents"])
     assert all(h["matched"] == [] for h in obj["hits"])
     proc = cli("search", "nhà ở", "--province", "thanh hoa", "--level", "TINH", "--json", "--k", "3",
                "--index", str(real_index), "--corpus", str(CORPUS))
     assert proc.returncode == 0, proc.stderr
-    assert [p["plan"] for p in json.loads(proc.stdout)["plans"]] == ["UBND tỉnh Thanh Hóa — Kế hoạch số 06/KH-UBND (11/1/2022)"]
+    assert [p["label"] for p in json.loads(proc.stdout)["documents"]] == ["UBND tỉnh Thanh Hóa — Kế hoạch số 06/KH-UBND (11/1/2022)"]
     proc = cli("search", "nhà ở", "--province", "Hà Nội", "--index", str(real_index), "--corpus", str(CORPUS))
     assert proc.returncode == 2 and "Gia Lai" in proc.stderr and "Thanh Hóa" in proc.stderr and not proc.stdout
     proc = cli("search", "nhà ở", "--year", "2019", "--index", str(real_index), "--corpus", str(CORPUS))

@@ -35,7 +35,7 @@ PARAGRAPHS = [
 def test_pasted_paragraph_finds_itself_and_the_same_subject_elsewhere(searcher, doc, start, terms):
     draft = paragraph(doc, start)
     result = similar_passages(searcher, draft)
-    by_doc = {p.doc: p for p in result.plans}
+    by_doc = {p.doc: p for p in result.documents}
     assert len(by_doc) == 5
     own = by_doc[doc].passages[0]
     assert draft in own.hit.passage.text            # that very passage, first for its own plan
@@ -61,5 +61,5 @@ def test_pasted_paragraph_finds_itself_and_the_same_subject_elsewhere(searcher, 
 @pytest.mark.parametrize("doc, start, _", PARAGRAPHS)
 def test_plans_come_in_order_of_shared_wording(searcher, doc, start, _):
     result = similar_passages(searcher, paragraph(doc, start))
-    best = [max((sp.shared_ratio for sp in p.passages), default=-1.0) for p in result.plans]
-    assert best == sorted(best, reverse=True) and result.plans[0].doc == doc
+    best = [max((sp.shared_ratio for sp in p.passages), default=-1.0) for p in result.documents]
+    assert best == sorted(best, reverse=True) and result.documents[0].doc == doc

@@ -152,7 +152,7 @@ def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     run(at)
     assert json.loads((corpus / pdf_name).with_suffix(".json").read_text("utf-8")) == {"year": 2026, "province": "Phú Yên"}
     wait_for_update(index, corpus, before)
-    assert store.load_records(index).plans[pdf_name].province == "Phú Yên"
+    assert store.load_records(index).documents[pdf_name].province == "Phú Yên"
     before = store.read_pointer(index)
     at.selectbox(key="upload_pick").select(pdf_name)
     at.button(key="upload_remove").click()
@@ -160,7 +160,7 @@ def test_docx_and_pdf_are_added_and_found(folders, monkeypatch, tmp_path):
     assert intake.uploaded(corpus) == [n for n in intake.uploaded(corpus) if n.endswith(".docx")] != []
     assert not (corpus / pdf_name).with_suffix(".json").exists()
     wait_for_update(index, corpus, before)
-    assert pdf_name not in store.load_records(index).plans
+    assert pdf_name not in store.load_records(index).documents
 
 
 @pytest.mark.slow

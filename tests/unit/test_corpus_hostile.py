@@ -94,7 +94,7 @@ def test_a_name_that_is_not_utf8_is_skipped_not_a_crash(tmp_path, fake_embedder_
     report = build_index(corpus, tmp_path / "index", fake_embedder_cls())
     assert report.documents == 1
     assert report.skipped == (("bad-\ufffd.txt", "its name is not valid UTF-8: rename it"),)
-    assert list(Searcher(tmp_path / "index", embedder=fake_embedder_cls()).plans) == ["ok.txt"]
+    assert list(Searcher(tmp_path / "index", embedder=fake_embedder_cls()).documents) == ["ok.txt"]
 
 
 def test_a_fifo_swapped_in_after_listing_is_refused_not_read(tmp_path):
@@ -193,7 +193,7 @@ def test_a_touched_but_unchanged_file_is_still_current(indexed, fake_embedder_cl
 # -- documents that would look the same --------------------------------------------------------
 
 def test_same_looking_plans_get_distinct_labels_and_citations(tmp_path, fake_embedder_cls):
-    from indexer.structure.citation import plan_label
+    from indexer.structure.citation import document_label
 
     corpus = tmp_path / "corpus"
     text = (CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0]).read_text(encoding="utf-8")[:4000]
@@ -206,7 +206,7 @@ def test_same_looking_plans_get_distinct_labels_and_citations(tmp_path, fake_emb
                                   .read_text(encoding="utf-8")[:4000], encoding="utf-8")
     build_index(corpus, tmp_path / "index", fake_embedder_cls())
     s = Searcher(tmp_path / "index", embedder=fake_embedder_cls())
-    labels = {doc: plan_label(meta) for doc, meta in s.plans.items()}
+    labels = {doc: document_label(meta) for doc, meta in s.documents.items()}
     assert len(set(labels.values())) == len(labels) == 5
     assert "huyen-a/plan.txt" in labels["huyen-a/plan.txt"] and "x.txt" in labels["x.txt"]
     assert "z.txt" not in labels["z.txt"]                  # a plan that stands out keeps its label

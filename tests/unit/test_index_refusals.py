@@ -85,7 +85,7 @@ def test_a_missing_manifest_checksum_is_refused(index, pristine, fake_embedder_c
 
 
 def test_records_of_the_wrong_shape_are_refused(index, pristine, fake_embedder_cls):
-    (live(index) / "plans.json").write_text("[]", encoding="utf-8")
+    (live(index) / "documents.json").write_text("[]", encoding="utf-8")
     refile(index)
     assert_refused(index, pristine[0], fake_embedder_cls, "cannot be read")
 

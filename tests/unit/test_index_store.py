@@ -62,7 +62,7 @@ def test_first_build_embeds_every_passage(built):
     manifest = json.loads((Path(report.folder) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["embedder"] == {"backend": "fake", "model_id": "fake-v1", "dim": 8}
     assert manifest["counts"] == {"documents": 3, "passages": report.passages}
-    assert set(manifest["files"]) >= {"passages.jsonl", "plans.json", "vectors.npy", "dense.faiss"}
+    assert set(manifest["files"]) >= {"passages.jsonl", "documents.json", "vectors.npy", "dense.faiss"}
     assert (index / "CURRENT").read_text(encoding="utf-8").strip() == Path(report.folder).name
 
 
@@ -112,7 +112,7 @@ def test_new_and_removed_files(built, fake_embedder_cls):
     emb = fake_embedder_cls()
     report = build_index(corpus, index, emb)
     stored = store.load_records(index)
-    assert set(stored.plans) == {NAMES[1], SMALL[1], SMALL[2]}
+    assert set(stored.documents) == {NAMES[1], SMALL[1], SMALL[2]}
     assert report.embedded == emb.embedded == sum(p.doc == NAMES[1] for p in stored.passages)
 
 
@@ -148,7 +148,7 @@ def truncate(path: Path, keep: float = 0.5) -> None:
         f.truncate(int(size * keep))
 
 
-@pytest.mark.parametrize("name", ["vectors.npy", "dense.faiss", "passages.jsonl", "plans.json"])
+@pytest.mark.parametrize("name", ["vectors.npy", "dense.faiss", "passages.jsonl", "documents.json"])
 def test_truncated_file_is_refused_naming_it(built, fake_embedder_cls, name):
     _, index, _, _ = built
     truncate(current(index) / name)
@@ -158,7 +158,7 @@ def test_truncated_file_is_refused_naming_it(built, fake_embedder_cls, name):
     assert "python -m indexer" in str(err.value)
 
 
-@pytest.mark.parametrize("name", ["dense.faiss", "passages.jsonl", "plans.json"])
+@pytest.mark.parametrize("name", ["dense.faiss", "passages.jsonl", "documents.json"])
 def test_truncated_file_is_refused_without_checksums_too(built, fake_embedder_cls, name):
     """Loading without verifying checksums still refuses a damaged file with IndexDamaged,
     not with whatever faiss, json or bm25s raise."""

@@ -114,8 +114,8 @@ def test_save_with_corrections_is_read_by_the_indexer(corpus, docx_bytes):
                                          ({"date": "12/6/2025"}, "date")])
 def test_bad_corrections_name_the_field(fields, bad):
     with pytest.raises(ValueError, match=bad):
-        intake.corrections(intake.PlanMetadata(), fields)
-    sidecar, message = upload.sidecar_or_error(intake.PlanMetadata(), fields)
+        intake.corrections(intake.DocumentMetadata(), fields)
+    sidecar, message = upload.sidecar_or_error(intake.DocumentMetadata(), fields)
     assert sidecar == {} and texts.UPLOAD_FIELDS[bad] in message
 
 

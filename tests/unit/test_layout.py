@@ -6,12 +6,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from indexer.index.folder import MANIFEST, MANIFEST_SUM, PASSAGES, PLANS, POINTER, VECTORS
+from indexer.index.folder import DOCUMENTS, MANIFEST, MANIFEST_SUM, PASSAGES, POINTER, VECTORS
 from tests.paths import ROOT
 
 PACKAGES = ("indexer", "search", "tools")
 MAX_LINES = 350
-INDEX_FILE_NAMES = (MANIFEST, MANIFEST_SUM, PASSAGES, PLANS, POINTER, VECTORS)
+INDEX_FILE_NAMES = (DOCUMENTS, MANIFEST, MANIFEST_SUM, PASSAGES, POINTER, VECTORS)
 
 
 def modules() -> dict[str, Path]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.models import Document, PlanMetadata
+from indexer.models import Document, DocumentMetadata
 from indexer.read.metadata import extract_metadata
 from indexer.inspect import inspect_corpus
 from indexer.structure.passages import passages_for
@@ -226,7 +226,7 @@ def one(passages, snippet):
 
 def test_law_metadata():
     meta, _ = read(LUAT)
-    assert meta == PlanMetadata(
+    assert meta == DocumentMetadata(
         number="12/2030/QH15", doc_type="Luật", issuer="Quốc hội", level="trung ương", province="",
         place="", date="", year=None, draft=False, title="NUÔI ONG", implements=(),
         signer="Trần Văn Ong", based_on=("Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam",))
@@ -268,7 +268,7 @@ def test_short_article_is_one_passage_and_a_long_one_is_cut_at_its_clauses():
 
 def test_decree_metadata():
     meta, _ = read(NGHI_DINH)
-    assert meta == PlanMetadata(
+    assert meta == DocumentMetadata(
         number="15/2031/NĐ-CP", doc_type="Nghị định", issuer="Chính phủ", level="trung ương", province="",
         place="Hà Nội", date="2031-03-15", year=2031, draft=False,
         title="Quy định chi tiết một số điều của Luật Nuôi ong", implements=("12/2030/QH15",),
@@ -278,7 +278,7 @@ def test_decree_metadata():
 
 def test_decision_metadata():
     meta, _ = read(QUYET_DINH)
-    assert meta == PlanMetadata(
+    assert meta == DocumentMetadata(
         number="210/QĐ-UBND", doc_type="Quyết định", issuer="UBND tỉnh Hoa Sen", level="tỉnh",
         province="Hoa Sen", place="Hoa Sen", date="2031-04-02", year=2031, draft=False,
         title="Về việc phê duyệt Kế hoạch phát triển nghề nuôi ong giai đoạn 2031 - 2035",

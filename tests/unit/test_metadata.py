@@ -6,9 +6,9 @@ import pathlib
 
 import pytest
 
-from indexer.structure.citation import format_citation, plan_label
+from indexer.structure.citation import format_citation, document_label
 from indexer.read.metadata import apply_sidecar, extract_metadata, read_sidecar
-from indexer.models import PlanMetadata
+from indexer.models import DocumentMetadata
 from tests.paths import PLANS
 
 CORPUS = PLANS
@@ -39,30 +39,30 @@ BASIS_001 = ('Nghị quyết số 42-NQ/TW ngày 24/11/2023 của Ban Chấp hà
 EXPECTED = {
     # Commune draft without masthead agency lines: issuer read from "UBND xã ban hành Kế hoạch
     # ... trên địa bàn xã Tiền Nông"; the number and the day/month are left blank.
-    "000_2cf1338897e214e5.txt": PlanMetadata(
+    "000_2cf1338897e214e5.txt": DocumentMetadata(
         number="", doc_type="Kế hoạch", issuer="UBND xã Tiền Nông", level="xã",
         province="Thanh Hóa", place="Tiền Nông", date="", year=2024, draft=False,
         title=TITLE_000, implements=("42-NQ/TW", "56-CTr/TU", "68/KH-UBND"),
         signer="Nguyễn Đình Toàn"),
     # Party draft: "Số          -KH/HU", "(Dự thảo)", tabs; no signature block.
-    "001_691f499dba4cfbd2.txt": PlanMetadata(
+    "001_691f499dba4cfbd2.txt": DocumentMetadata(
         number="", doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", level="huyện",
         province="Hậu Giang", place="Phụng Hiệp", date="", year=2024, draft=True,
         title=TITLE_001, implements=("42-NQ/TW", "225-CTr/TU"), signer="",
         based_on=(BASIS_001,)),
     # Table pipes, no KẾ HOẠCH line (no title); the signer's name is missing from the page.
-    "002_3b6299c3ae673933.txt": PlanMetadata(
+    "002_3b6299c3ae673933.txt": DocumentMetadata(
         number="743/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Gia Lai", level="tỉnh",
         province="Gia Lai", place="Gia Lai", date="2025-03-28", year=2025, draft=False,
         title="", implements=("99-CTr/TU", "42-NQ/TW"), signer=""),
     # Markdown emphasis in the number and the date; no masthead agency lines.
-    "003_52a6cda90ec74148.txt": PlanMetadata(
+    "003_52a6cda90ec74148.txt": DocumentMetadata(
         number="439/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Đăk Nông", level="tỉnh",
         province="Đăk Nông", place="Đăk Nông", date="2024-07-03", year=2024, draft=False,
         title=TITLE_003, implements=("68/NQ-CP", "78-CTr/TU", "42-NQ/TW"),
         signer="Tôn Thị Ngọc Hạnh"),
     # A page saved from a legal portal: attribute table above, login boilerplate below.
-    "004_8a98bc04649426ef.txt": PlanMetadata(
+    "004_8a98bc04649426ef.txt": DocumentMetadata(
         number="06/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Thanh Hóa", level="tỉnh",
         province="Thanh Hóa", place="Thanh Hóa", date="2022-01-11", year=2022, draft=False,
         title=TITLE_004, implements=("1983/QĐ-TTg", "92-KL/TW"), signer="Đầu Thanh Tùng"),
@@ -108,7 +108,7 @@ Trần Văn Bình
 
 def test_commune_header_with_agency_lines():
     meta = extract_metadata(COMMUNE_HEADER)
-    assert meta == PlanMetadata(
+    assert meta == DocumentMetadata(
         number="12/KH-UBND", doc_type="Kế hoạch", issuer="UBND xã An Bình", level="xã",
         province="Bình Dương", place="An Bình", date="2024-02-05", year=2024, draft=False,
         title="Phòng, chống thiên tai năm 2024", implements=("1234/QĐ-UBND",),
@@ -151,7 +151,7 @@ def test_header_without_date_line():
 
 
 def test_empty_text_gives_empty_metadata():
-    assert extract_metadata("") == PlanMetadata()
+    assert extract_metadata("") == DocumentMetadata()
 
 
 def test_portal_table_fills_only_what_the_document_lacks():
@@ -188,7 +188,7 @@ def test_no_sidecar_is_none(tmp_path):
 
 def test_sidecar_unknown_key_is_named():
     with pytest.raises(ValueError, match="signatory"):
-        apply_sidecar(PlanMetadata(), {"signatory": "X"})
+        apply_sidecar(DocumentMetadata(), {"signatory": "X"})
 
 
 def test_sidecar_invalid_json(tmp_path):
@@ -201,12 +201,12 @@ def test_sidecar_invalid_json(tmp_path):
 
 def test_sidecar_wrong_type():
     with pytest.raises(ValueError, match="year"):
-        apply_sidecar(PlanMetadata(), {"year": "2024"})
+        apply_sidecar(DocumentMetadata(), {"year": "2024"})
 
 
 # --- citations ---------------------------------------------------------------------------------
 
-GIA_LAI = PlanMetadata(number="743/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Gia Lai",
+GIA_LAI = DocumentMetadata(number="743/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Gia Lai",
                        date="2025-03-28", year=2025)
 
 
@@ -216,21 +216,21 @@ def test_citation_full():
 
 
 def test_citation_drops_leading_zeros():
-    meta = PlanMetadata(number="439/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Đăk Nông",
+    meta = DocumentMetadata(number="439/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh Đăk Nông",
                         date="2024-07-03", year=2024)
     assert format_citation(meta, ("I",)) == (
         "Kế hoạch số 439/KH-UBND ngày 3/7/2024 của UBND tỉnh Đăk Nông, mục I")
 
 
 def test_citation_missing_number():
-    meta = PlanMetadata(doc_type="Kế hoạch", issuer="UBND xã Tiền Nông", date="2024-05-10",
+    meta = DocumentMetadata(doc_type="Kế hoạch", issuer="UBND xã Tiền Nông", date="2024-05-10",
                         year=2024)
     assert format_citation(meta, ("II", "1")) == (
         "Kế hoạch ngày 10/5/2024 của UBND xã Tiền Nông, mục II.1")
 
 
 def test_citation_draft_year_only():
-    meta = PlanMetadata(doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", year=2024, draft=True)
+    meta = DocumentMetadata(doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", year=2024, draft=True)
     assert format_citation(meta, ("II", "2")) == (
         "Dự thảo Kế hoạch năm 2024 của Huyện ủy Phụng Hiệp, mục II.2")
 
@@ -253,8 +253,8 @@ def test_citation_of_real_plan():
 
 
 def test_plan_label():
-    assert plan_label(GIA_LAI) == "UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"
-    draft = PlanMetadata(doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", year=2024, draft=True)
-    assert plan_label(draft) == "Huyện ủy Phụng Hiệp — Dự thảo Kế hoạch (năm 2024)"
-    bare = PlanMetadata(doc_type="Kế hoạch", number="5/KH-UBND")
-    assert plan_label(bare) == "Kế hoạch số 5/KH-UBND"
+    assert document_label(GIA_LAI) == "UBND tỉnh Gia Lai — Kế hoạch số 743/KH-UBND (28/3/2025)"
+    draft = DocumentMetadata(doc_type="Kế hoạch", issuer="Huyện ủy Phụng Hiệp", year=2024, draft=True)
+    assert document_label(draft) == "Huyện ủy Phụng Hiệp — Dự thảo Kế hoạch (năm 2024)"
+    bare = DocumentMetadata(doc_type="Kế hoạch", number="5/KH-UBND")
+    assert document_label(bare) == "Kế hoạch số 5/KH-UBND"

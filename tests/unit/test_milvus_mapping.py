@@ -12,7 +12,7 @@ from indexer.embed.base import MissingBackend
 from indexer.milvus.rows import (NO_YEAR, DocumentEntry, changed_documents, decode_token, encode_token,
                                        field_text, passage_from_record, passage_row)
 from indexer.milvus.store import connect
-from indexer.models import Passage, PlanMetadata
+from indexer.models import Passage, DocumentMetadata
 from indexer.text import folded_tokens, word_tokens
 from search.milvus_source import filter_expression
 from search.query import Filters
@@ -55,7 +55,7 @@ def test_standard_and_whitespace_analysers_give_back_our_tokens():
 def test_passage_row_and_back():
     p = Passage("a.txt", "Nhà ở xã hội cho công nhân", ("III. NHIỆM VỤ", "6. Nhà ở"), ("III", "6"), 10, 11, 100, 126,
                 "Kế hoạch số 1/KH-UBND, mục III.6")
-    plan = PlanMetadata(number="1/KH-UBND", doc_type="Kế hoạch", level="tỉnh", province="Gia Lai", year=2025)
+    plan = DocumentMetadata(number="1/KH-UBND", doc_type="Kế hoạch", level="tỉnh", province="Gia Lai", year=2025)
     row = passage_row(p, plan)
     assert (row.doc, row.province, row.level, row.year, row.doc_type, row.number) == (
         "a.txt", "Gia Lai", "tỉnh", 2025, "Kế hoạch", "1/KH-UBND")
@@ -63,16 +63,16 @@ def test_passage_row_and_back():
     assert passage_from_record(row.record) == p
     d = row.to_dict([0.5, 1])
     assert d["vector"] == [0.5, 1.0] and d["doc"] == "a.txt"
-    assert passage_row(p, PlanMetadata()).year == NO_YEAR
+    assert passage_row(p, DocumentMetadata()).year == NO_YEAR
 
 
 def test_document_entry_round_trip():
-    e = DocumentEntry("x/b.docx", "abc+def", "123", 7, PlanMetadata(province="Huế", implements=("42-NQ/TW",)))
+    e = DocumentEntry("x/b.docx", "abc+def", "123", 7, DocumentMetadata(province="Huế", implements=("42-NQ/TW",)))
     assert DocumentEntry.from_json(e.name, e.to_json()) == e
 
 
 def test_changed_documents():
-    plan = PlanMetadata()
+    plan = DocumentMetadata()
     stored = {n: DocumentEntry(n, d, "h", 1, plan) for n, d in (("a", "1"), ("b", "2"), ("c", "3"))}
     write, gone = changed_documents({"a": "1", "b": "2x", "d": "4"}, stored)
     assert write == ["b", "d"] and gone == ["c"]
@@ -82,9 +82,9 @@ def test_changed_documents():
 def test_filter_expression():
     assert filter_expression(Filters()) == ""
     assert filter_expression(Filters(provinces=("Gia Lai",))) == 'province in ["Gia Lai"]'
-    assert filter_expression(Filters(plans=("a.txt",), provinces=("Gia Lai", "Huế"), levels=("xã",), years=(2024, 2025))) == (
+    assert filter_expression(Filters(documents=("a.txt",), provinces=("Gia Lai", "Huế"), levels=("xã",), years=(2024, 2025))) == (
         'doc in ["a.txt"] and province in ["Gia Lai", "Huế"] and level in ["xã"] and year in [2024, 2025]')
-    assert filter_expression(Filters(plans=('say "hi"\\.txt',))) == 'doc in ["say \\"hi\\"\\\\.txt"]'
+    assert filter_expression(Filters(documents=('say "hi"\\.txt',))) == 'doc in ["say \\"hi\\"\\\\.txt"]'
 
 
 def test_missing_pymilvus_says_what_to_install(monkeypatch):
@@ -94,19 +94,19 @@ def test_missing_pymilvus_says_what_to_install(monkeypatch):
 
 
 def test_an_update_by_part_owns_only_its_plans(tmp_path):
-    """plan_update, no server: a part's plans are "<part>/<file>"; unchanged ones are not read
+    """document_update, no server: a part's plans are "<part>/<file>"; unchanged ones are not read
     again, a gone one is deleted, another part's plans are left alone."""
     from pathlib import Path
     import shutil
 
-    from indexer.milvus.store import plan_update
+    from indexer.milvus.store import document_update
 
     seed = sorted((PLANS).glob("*.txt"))
     corpus = tmp_path / "north"
     corpus.mkdir()
     for src in seed[:2]:
         shutil.copy(src, corpus / src.name)
-    first = plan_update(corpus, {}, "north", lambda it, desc: it, lambda m: None)
+    first = document_update(corpus, {}, "north", lambda it, desc: it, lambda m: None)
     names = [d.name for d, _ in first.cut]
     assert names == [f"north/{p.name}" for p in seed[:2]] and all(p for _, p in first.cut)
     assert all(p.doc == d.name for d, ps in first.cut for p in ps)
@@ -114,11 +114,11 @@ def test_an_update_by_part_owns_only_its_plans(tmp_path):
 
     stored = {d.name: DocumentEntry(d.name, first.checksums[d.name], d.content_hash, len(ps), d.metadata)
               for d, ps in first.cut}
-    stored["north/gone.txt"] = DocumentEntry("north/gone.txt", "x", "h1", 3, PlanMetadata())
-    stored["south/other.txt"] = DocumentEntry("south/other.txt", "y", "h2", 4, PlanMetadata())
+    stored["north/gone.txt"] = DocumentEntry("north/gone.txt", "x", "h1", 3, DocumentMetadata())
+    stored["south/other.txt"] = DocumentEntry("south/other.txt", "y", "h2", 4, DocumentMetadata())
     (corpus / seed[1].name).write_text((corpus / seed[1].name).read_text(encoding="utf-8") + "\nThêm một dòng.\n",
                                        encoding="utf-8")
-    second = plan_update(corpus, stored, "north", lambda it, desc: it, lambda m: None)
+    second = document_update(corpus, stored, "north", lambda it, desc: it, lambda m: None)
     assert [d.name for d, _ in second.cut] == [f"north/{seed[1].name}"]
     assert set(second.deleted) == {"north/gone.txt", f"north/{seed[1].name}"}
     assert second.dropped == ("north/gone.txt",)

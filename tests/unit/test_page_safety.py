@@ -38,14 +38,14 @@ def test_bidi_controls_are_removed_from_display_only():
 def test_the_figures_table_shows_no_bidi_controls():
     figure = SimpleNamespace(value_text="95\u202e%", measure="tỷ lệ \u2067x\u2069", target_year=2030,
                              citation="Kế hoạch\u200f")
-    row = SimpleNamespace(label="UBND\u202b tỉnh", plan=None, figures=(SimpleNamespace(figure=figure),))
+    row = SimpleNamespace(label="UBND\u202b tỉnh", metadata=None, figures=(SimpleNamespace(figure=figure),))
     cells = page_state.figure_display_rows((row,))[0].values()
     assert not any(c in cell for cell in cells for c in BIDI)
 
 
 def test_the_figures_csv_goes_through_the_formula_guard():
     figure = SimpleNamespace(value_text="=1+1", measure="@SUM(A1)", target_year=2030, citation="-cmd")
-    row = SimpleNamespace(label="+plan", plan=None, figures=(SimpleNamespace(figure=figure),))
+    row = SimpleNamespace(label="+plan", metadata=None, figures=(SimpleNamespace(figure=figure),))
     data = figures_csv((row,)).decode("utf-8-sig")
     cells = data.splitlines()[1].split(",")
     assert cells[0] == "'+plan" and "'=1+1" in cells and "'@SUM(A1)" in cells and "'-cmd" in cells
@@ -59,10 +59,10 @@ def test_every_csv_writer_is_in_export():
 
 
 def test_a_link_with_a_removed_plan_says_so():
-    choices = page_state.FilterChoices(provinces=("Gia Lai",), years=(2025,), plans=("a.txt",))
+    choices = page_state.FilterChoices(provinces=("Gia Lai",), years=(2025,), documents=("a.txt",))
     params = {"plan": ["gone.txt", "a.txt"], "province": ["Atlantis"], "year": ["1900", "x"], "q": ["nhà"]}
     state = page_state.state_from_params(params, choices)
-    assert state.filters.plans == ("a.txt",)
+    assert state.filters.documents == ("a.txt",)
     assert page_state.dropped_filters(params, state) == ("gone.txt", "Atlantis", "1900", "x")
     assert page_state.dropped_filters({"plan": ["a.txt"]}, state) == ()
 

@@ -7,16 +7,18 @@ from search.page import state as page_state
 from search.query import Filters
 
 CHOICES = page_state.FilterChoices(provinces=("Gia Lai", "Thanh Hóa"), years=(2025, 2024),
-                                   plans=("a.txt", "b.txt"))
+                                   documents=("a.txt", "b.txt"))
 
 
 def test_url_round_trip():
     state = page_state.PageState("nhà ở", Filters(("b.txt",), ("Gia Lai",), ("xã",), (2024,)), 25)
     params = page_state.params_from_state(state)
     assert params == {"q": "nhà ở", "province": ["Gia Lai"], "level": ["xã"], "year": ["2024"],
-                      "plan": ["b.txt"], "k": "25"}
+                      "doc": ["b.txt"], "k": "25"}
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
     assert page_state.state_from_params(as_lists, CHOICES) == state
+    older = dict(as_lists, plan=as_lists.pop("doc"))     # links made before "doc" said "plan"
+    assert page_state.state_from_params(older, CHOICES) == state
 
 
 def test_url_defaults_are_left_out_and_unknown_values_dropped():
@@ -49,6 +51,6 @@ def test_mode_in_the_url():
 def test_figure_display_rows_list_every_plan():
     assert tuple(page_state.FIGURE_HEADERS) == CSV_COLUMNS
     rows = page_state.figure_display_rows((FigureRow("a.txt", None, "Kế hoạch A", ()),))
-    assert rows == [{"Kế hoạch": "Kế hoạch A", "Tỉnh/thành": "", "Cấp": "", "Số liệu": "Không có số liệu",
+    assert rows == [{"Văn bản": "Kế hoạch A", "Tỉnh/thành": "", "Cấp": "", "Số liệu": "Không có số liệu",
                      "Nội dung đo": "", "Năm mục tiêu": "", "Trích dẫn": ""}]
     assert page_state.share_text(0.996) == "100%" and page_state.share_text(0.12) == "12%"

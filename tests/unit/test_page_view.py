@@ -3,17 +3,17 @@ diff, the CLI's filter values): pure functions, checked by hand-made records."""
 import csv
 import io
 
-from indexer.models import Passage, PlanMetadata
+from indexer.models import Passage, DocumentMetadata
 from search.compare.figure_table import FigureRow, ScoredFigure
 from search.compare.figures import Figure
-from search.compare.similar import SimilarPassage, SimilarPlan, by_overlap, diff_sides, word_diff
+from search.compare.similar import SimilarPassage, SimilarDocument, by_overlap, diff_sides, word_diff
 from search.page import view
 from search.page.document import document_view, section_tree, tree_html
 from search.page.export import figures_csv
 from search.query import QueryAnalysis, resolve_values
-from search.results import Hit, PlanGroup, SearchResult
+from search.results import Hit, DocumentGroup, SearchResult
 
-PLAN = PlanMetadata(number="1/KH-UBND", issuer="UBND tỉnh A", province="A", level="tỉnh")
+PLAN = DocumentMetadata(number="1/KH-UBND", issuer="UBND tỉnh A", province="A", level="tỉnh")
 
 
 def passage(text: str, section=("I. Mục tiêu",), start: int = 0, doc: str = "a.txt") -> Passage:
@@ -29,11 +29,11 @@ def result(groups, hits=()) -> SearchResult:
         h.answers for g in groups for h in g.hits))
 
 
-def test_caption_counts_only_plans_with_an_answering_passage():
-    groups = [PlanGroup("a.txt", PLAN, (hit(0, True),)), PlanGroup("b.txt", PLAN, ())]
+def test_caption_counts_only_documents_with_an_answering_passage():
+    groups = [DocumentGroup("a.txt", PLAN, (hit(0, True),)), DocumentGroup("b.txt", PLAN, ())]
     assert view.result_caption(result(groups, [hit(0, True), hit(1, False)])).startswith(
-        "2 đoạn (1 khớp) · 1/2 kế hoạch có đoạn liên quan")
-    assert view.result_caption(result(groups, [hit(0, True)])).startswith("1 đoạn · 1/2 kế hoạch")
+        "2 đoạn (1 khớp) · 1/2 văn bản có đoạn liên quan")
+    assert view.result_caption(result(groups, [hit(0, True)])).startswith("1 đoạn · 1/2 văn bản")
 
 
 def test_ranked_list_puts_answers_first():
@@ -44,8 +44,8 @@ def test_ranked_list_puts_answers_first():
 def test_grid_rows_align_the_plans_by_part():
     def hit_in(i, heading, score, doc="a.txt"):
         return Hit(i, passage(f"đoạn {i}", (heading, "1. x"), i, doc), PLAN, score, answers=True)
-    a = PlanGroup("a.txt", PLAN, (hit_in(0, "III. NHIỆM VỤ VÀ GIẢI PHÁP", 0.9), hit_in(1, "II. MỤC TIÊU", 0.5)))
-    b = PlanGroup("b.txt", PLAN, (hit_in(2, "II. MỤC TIÊU, CÁC CHỈ TIÊU CHỦ YẾU", 0.95, "b.txt"),
+    a = DocumentGroup("a.txt", PLAN, (hit_in(0, "III. NHIỆM VỤ VÀ GIẢI PHÁP", 0.9), hit_in(1, "II. MỤC TIÊU", 0.5)))
+    b = DocumentGroup("b.txt", PLAN, (hit_in(2, "II. MỤC TIÊU, CÁC CHỈ TIÊU CHỦ YẾU", 0.95, "b.txt"),
                                   hit_in(3, "II. Mục tiêu cụ thể", 0.4, "b.txt")))
     rows = view.grid_rows([a, b])
     assert [r.topic for r in rows] == ["Mục tiêu, chỉ tiêu", "Nhiệm vụ, giải pháp"]
@@ -64,7 +64,7 @@ def test_copy_text_and_button_carry_passage_and_citation_escaped():
 def test_short_drafts_and_overlap_order():
     assert view.draft_too_short("nhà ở") and not view.draft_too_short("") and not view.draft_too_short("một " * 8)
     def plan(name, *ratios):
-        return SimilarPlan(name, PLAN, name, tuple(SimilarPassage(hit(0, True), (), r) for r in ratios))
+        return SimilarDocument(name, PLAN, name, tuple(SimilarPassage(hit(0, True), (), r) for r in ratios))
     ordered = by_overlap([plan("a", 0.40), plan("b"), plan("c", 0.43, 0.1)])
     assert [p.doc for p in ordered] == ["c", "a", "b"]
 
@@ -74,7 +74,7 @@ def test_chart_only_when_first_figures_share_a_unit():
         f = Figure("a.txt", f"{value}{unit}", value, unit, "", "m", 2030)
         return FigureRow(label, PLAN, label, (ScoredFigure(f, 1.0),))
     bars = view.chart_bars([row("A", 95.0, "%"), row("B", 97.0, "%")])
-    assert [(b.plan, b.value) for b in bars] == [("A", 95.0), ("B", 97.0)]
+    assert [(b.document, b.value) for b in bars] == [("A", 95.0), ("B", 97.0)]
     assert view.chart_bars([row("A", 95.0, "%"), row("B", 3700.0, "căn hộ")]) == ()
 
 
@@ -102,7 +102,7 @@ def test_figures_csv_headers_are_vietnamese():
     f = Figure("a.txt", "trên 95%", 95.0, "%", "trên", "dân số tham gia BHYT", 2030, "Kế hoạch, mục II")
     rows = (FigureRow("a.txt", PLAN, "UBND tỉnh A", (ScoredFigure(f, 1.0),)),)
     header = next(csv.reader(io.StringIO(figures_csv(rows).decode("utf-8-sig"))))
-    assert header == ["Kế hoạch", "Tỉnh/thành", "Cấp", "Số liệu", "Nội dung đo", "Năm mục tiêu", "Trích dẫn"]
+    assert header == ["Văn bản", "Tỉnh/thành", "Cấp", "Số liệu", "Nội dung đo", "Năm mục tiêu", "Trích dẫn"]
 
 
 def test_filter_values_fold_accents_and_case():

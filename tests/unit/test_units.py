@@ -1,7 +1,7 @@
 """Legal units: one piece per article in a ranked list, documents named by their title."""
 from __future__ import annotations
 
-from indexer.models import Passage, PlanMetadata
+from indexer.models import Passage, DocumentMetadata
 from search.units import document_names, named_documents, named_ranking, one_per_article
 
 
@@ -28,10 +28,10 @@ def test_one_piece_per_article_keeps_the_best_ranked_piece():
 
 
 def test_documents_are_named_by_type_and_title_without_accents_or_case():
-    plans = {"luat-du-lich.txt": PlanMetadata(doc_type="Luật", title="DU LỊCH"),
-             "hien-phap.txt": PlanMetadata(doc_type="Hiến pháp"),
-             "nd.txt": PlanMetadata(doc_type="Nghị định", number="20/2021/NĐ-CP", title="QUY ĐỊNH CHÍNH SÁCH"),
-             "ke-hoach.txt": PlanMetadata(doc_type="Kế hoạch", title="THỰC HIỆN NGHỊ QUYẾT")}
+    plans = {"luat-du-lich.txt": DocumentMetadata(doc_type="Luật", title="DU LỊCH"),
+             "hien-phap.txt": DocumentMetadata(doc_type="Hiến pháp"),
+             "nd.txt": DocumentMetadata(doc_type="Nghị định", number="20/2021/NĐ-CP", title="QUY ĐỊNH CHÍNH SÁCH"),
+             "ke-hoach.txt": DocumentMetadata(doc_type="Kế hoạch", title="THỰC HIỆN NGHỊ QUYẾT")}
     names = document_names(plans)
     assert names == {"luat-du-lich.txt": ("luat", "du", "lich"), "hien-phap.txt": ("hien", "phap")}
     assert named_documents("Theo Luật Du lịch, dịch vụ nào là dịch vụ du lịch khác?", names) == ("luat-du-lich.txt",)
