@@ -229,7 +229,7 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
     st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
     if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
         st.bar_chart({"Văn bản": [b.document for b in bars], "Số liệu": [b.value for b in bars]},
-                     x="Kế hoạch", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
+                     x="Văn bản", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
 
 
 def show_similar(result: SimilarResult) -> None:

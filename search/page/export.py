@@ -12,7 +12,7 @@ from search.page.state import FIGURE_HEADERS
 from search.results import Hit, SearchResult
 
 # Column headers as the user reads them; the order is document, number, date, section, citation, text.
-CSV_HEADER = ("Kế hoạch", "Số hiệu", "Ngày", "Mục", "Trích dẫn", "Nội dung")
+CSV_HEADER = ("Văn bản", "Số hiệu", "Ngày", "Mục", "Trích dẫn", "Nội dung")
 CSV_MIME = "text/csv"
 CSV_FILE_NAME = "ket-qua-tim-kiem.csv"   # ASCII: browsers disagree on other names
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

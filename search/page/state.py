@@ -23,7 +23,7 @@ FIGURE_HEADERS = {"document": "Văn bản", "province": "Tỉnh/thành", "level"
 NO_FIGURE = "Không có số liệu"
 # Widths (px) that keep every column on a 1400 px screen with the sidebar open, and a whole
 # figure ("ít nhất 3.700 căn hộ") in its cell. st.column_config accepts plain dicts.
-FIGURE_COLUMNS = {"Kế hoạch": {"width": 175}, "Tỉnh/thành": {"width": 85}, "Cấp": {"width": 58},
+FIGURE_COLUMNS = {"Văn bản": {"width": 175}, "Tỉnh/thành": {"width": 85}, "Cấp": {"width": 58},
                   "Số liệu": {"width": 150}, "Nội dung đo": {"width": 215}, "Năm mục tiêu": {"width": 95},
                   "Trích dẫn": {"width": 200}}
 

@@ -292,11 +292,11 @@ def test_figures_mode_shows_a_table(index_dir, searcher):
     assert at.radio(key="mode").value == page_state.MODE_FIGURES
     assert len(at.dataframe) == 1 and len(at.tabs) == 0
     df = at.dataframe[0].value
-    assert list(df.columns) == ["Kế hoạch", "Tỉnh/thành", "Cấp", "Số liệu", "Nội dung đo", "Năm mục tiêu", "Trích dẫn"]
+    assert list(df.columns) == ["Văn bản", "Tỉnh/thành", "Cấp", "Số liệu", "Nội dung đo", "Năm mục tiêu", "Trích dẫn"]
     figures = set(df["Số liệu"])
     assert {"trên 97%", "trên 95%"} <= figures
     # every plan in the index has at least one row (its figures, or "Không có số liệu")
-    assert {document_label(m) for m in searcher.documents.values()} <= set(df["Kế hoạch"])
+    assert {document_label(m) for m in searcher.documents.values()} <= set(df["Văn bản"])
     assert [b.label for b in at.get("download_button")] == ["Tải bảng số liệu (CSV)"]
 
 
@@ -436,7 +436,7 @@ def test_figures_put_the_indicator_first_with_a_chart(index_dir):
     at.run()
     assert not at.exception
     df = at.dataframe[0].value
-    firsts = df.groupby("Kế hoạch", sort=False)["Số liệu"].first().tolist()
+    firsts = df.groupby("Văn bản", sort=False)["Số liệu"].first().tolist()
     assert "ít nhất 3.700 căn hộ" in firsts and "khoảng 5.250 căn hộ" in firsts
     assert not any("bảo trợ" in m for m in df["Nội dung đo"])
     assert len(at.get("vega_lite_chart")) == 1
