@@ -312,7 +312,7 @@ def test_similar_mode_finds_the_pasted_paragraph(index_dir):
     assert citations and citations[0].startswith("Kế hoạch số 439/KH-UBND")
     assert at.caption[0].value.startswith("Trùng 100%") or at.caption[0].value.startswith("Trùng 9")
     shown = "".join(m.value for m in at.markdown)
-    assert "chỉ có trong kế hoạch" in shown and "chỉ có trong bản thảo" in shown
+    assert "chỉ có trong văn bản" in shown and "chỉ có trong bản thảo" in shown
     assert at.query_params["mode"] in ([page_state.MODE_SIMILAR], page_state.MODE_SIMILAR)
 
 
@@ -413,7 +413,7 @@ def test_copy_button_and_document_view(index_dir, searcher):
     buttons = [m.value for m in at.tabs[0].markdown if 'class="copy-btn"' in m.value]
     assert buttons and html_lib.escape(first.passage.citation, quote=True) in buttons[0]
     assert texts.COPY_LABEL in buttons[0]
-    doc_buttons = [b for b in at.button if b.key and b.key.startswith("doc_plan_")]
+    doc_buttons = [b for b in at.button if b.key and b.key.startswith("doc_grid_")]
     doc_buttons[0].click()
     at.run()
     assert not at.exception

@@ -50,7 +50,7 @@ def test_bad_queries_through_the_cli(tmp_path, real_index):
     index = tmp_path / "index"
     assert trials.copy_live_index(real_index, index)
     some = {"empty", "control chars", "10000 chars", "lone surrogates (undecodable argv)", "number fragment /QĐ-"}
-    assert failures(trials_inputs.cli_bad_queries(index, trials.PLANS, argv_names=some)) == []
+    assert failures(trials_inputs.cli_bad_queries(index, PLANS, argv_names=some)) == []
 
 
 # ---- 2. bad corpus files -------------------------------------------------------------------
