@@ -122,7 +122,7 @@ def test_search_in_a_real_browser(server, index_dir):
             # "So sánh số liệu" opened from a link: the table of figures, one row per figure.
             query = urllib.parse.quote("tỷ lệ tham gia bảo hiểm y tế đến năm 2030")
             page.goto(f"{server}/?mode={page_state.MODE_FIGURES}&q={query}", wait_until="domcontentloaded")
-            page.get_by_text("kế hoạch có số liệu").wait_for(timeout=RESULT_TIMEOUT)
+            page.get_by_text("văn bản có số liệu").wait_for(timeout=RESULT_TIMEOUT)
             grid = page.locator("[data-testid='stDataFrame']")
             grid.wait_for(timeout=RESULT_TIMEOUT)
             grid.get_by_text("trên 97%").first.wait_for(state="attached", timeout=RESULT_TIMEOUT)
