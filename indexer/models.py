@@ -51,6 +51,59 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Target:
+    """What a reference points at: a document of the corpus (and the article, clause and point
+    named and present in it), or a document outside the corpus by its canonical key."""
+
+    doc: str = ""            # corpus file name; "" for an external target
+    article: str = ""        # "18"
+    clause: str = ""         # "1"
+    point: str = ""          # "a"
+    external: str = ""       # canonical number ("24/2018/QH14") or normalised title ("luật đất đai")
+
+    def to_json(self) -> dict:
+        """The CLI contract: {"doc", "article", "clause", "point"} or {"external", ...}, no empty keys."""
+        keys = ("external",) if self.external else ("doc",)
+        return {k: getattr(self, k) for k in keys + ("article", "clause", "point") if getattr(self, k)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Target":
+        return cls(**{k: str(v) for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference written in a passage ("khoản 1 Điều 18 của Luật này"), as cited and as resolved.
+    One per target: "khoản 1 và khoản 3 Điều 8" is two references over the same span."""
+
+    text: str                 # == Passage.text[start:end]
+    start: int                # character offsets into Passage.text
+    end: int
+    number: str = ""          # the cited document's canonical number as written ("42/NQ/TW"), if any
+    title: str = ""           # its type and title as written, normalised ("luật an ninh mạng"), if any;
+                              # neither: this document ("Luật này", "Điều này", or no document named)
+    article: str = ""         # as written, short forms ("Điều này") already replaced by their antecedent
+    clause: str = ""
+    point: str = ""
+    target: Target | None = None   # set by resolution; None while unresolved or when nothing matches
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "target": self.target.to_json() if self.target else None}
+
+    def to_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("text", "start", "end", "number", "title", "article", "clause", "point")}
+        d["target"] = asdict(self.target) if self.target else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Reference":
+        d = dict(d)
+        target = d.pop("target", None)
+        return cls(**d, target=Target.from_dict(target) if target else None)
+
+
+@dataclass(frozen=True)
 class Passage:
     """A searchable piece of one section of one document, verbatim from the source text."""
 
@@ -65,6 +118,7 @@ class Passage:
     citation: str = ""
     context_chars: int = 0            # leading characters that are headings of the sections above,
                                       # carried as context because they have no text of their own
+    references: tuple[Reference, ...] = ()   # what its text cites (indexer/references/)
 
     @property
     def body(self) -> str:
@@ -75,6 +129,7 @@ class Passage:
         d = asdict(self)
         d["section"] = list(self.section)
         d["section_numbers"] = list(self.section_numbers)
+        d["references"] = [r.to_dict() for r in self.references]
         return d
 
     @classmethod
@@ -82,6 +137,7 @@ class Passage:
         d = dict(d)
         d["section"] = tuple(d["section"])
         d["section_numbers"] = tuple(d["section_numbers"])
+        d["references"] = tuple(Reference.from_dict(r) for r in d.get("references", ()))
         return cls(**d)
 
 

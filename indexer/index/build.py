@@ -21,6 +21,7 @@ from indexer.index.lexical import write_lexical
 from indexer.index.load import built_with
 from indexer.models import Document, Passage
 from indexer.read.corpus import corpus_files, read_corpus
+from indexer.references.resolve import annotate
 from indexer.structure.citation import distinct_documents
 from indexer.structure.passages import CHUNKER_VERSION, MAX_CHARS, passages_for
 from indexer.text import PIPELINE_VERSION
@@ -150,6 +151,8 @@ def _build_into(tmp: Path, index_dir: Path, job: _Job, progress, log) -> BuildRe
     passages: list[Passage] = []
     for doc in progress(documents, "Cắt đoạn"):
         passages.extend(passages_for(doc))
+    t_cut = time.perf_counter()
+    passages = annotate(passages, {d.name: d.metadata for d in documents})
     t_read = time.perf_counter()
 
     vectors, embedded = _vectors(passages, reading.documents, job.previous, job.embedder, progress)
@@ -169,7 +172,7 @@ def _build_into(tmp: Path, index_dir: Path, job: _Job, progress, log) -> BuildRe
     t_end = time.perf_counter()
     return BuildReport(len(reading.documents), len(passages), embedded, len(passages) - embedded,
                        tuple((s.name, s.reason) for s in reading.skipped), reading.duplicates, False,
-                       {"read_segment": t_read - job.started, "embed": t_embed - t_read, "write": t_end - t_embed},
+                       {"read_segment": t_cut - job.started, "references": t_read - t_cut, "embed": t_embed - t_read, "write": t_end - t_embed},
                        str(folder))
 
 

@@ -22,7 +22,8 @@ from indexer.digest import sha256_file
 from indexer.index.manifest import shape_problems
 from indexer.models import DocumentMetadata, Passage
 
-FORMAT_VERSION = 3   # 2: the manifest has its own checksum file; every file is listed; 3: documents.json
+FORMAT_VERSION = 4   # 2: the manifest has its own checksum file; every file is listed; 3: documents.json;
+                     # 4: each passage record carries its resolved references
 BUILD_COMMAND = "python -m indexer"
 REBUILD_COMMAND = "python -m indexer --rebuild"
 GRACE_SECONDS = 600  # a superseded version stays this long for readers still loading it
