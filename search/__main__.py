@@ -14,6 +14,7 @@ from indexer.index.folder import IndexProblem
 from indexer.models import LEVELS
 from indexer.structure.citation import document_label
 
+from search.cited_by import CitedBy, cited_by
 from search.query import Filters, resolve_values
 from search.results import Hit, SearchResult
 from search.service import open_searcher
@@ -39,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--figures", action="store_true",
                       help="print the figures (targets, counts, deadlines) each document states on the topic, as JSON")
+    mode.add_argument("--cited-by", metavar="TARGET", dest="cited_by",
+                      help="the passages that cite TARGET ('Điều 18 Luật An ninh mạng', '42-NQ/TW'), as JSON")
     mode.add_argument("--similar", action="store_true",
                       help="treat the query as a draft paragraph: closest wording in every document, with a word diff, as JSON")
     return ap
@@ -47,15 +50,26 @@ def parser() -> argparse.ArgumentParser:
 def hit_json(h: Hit) -> dict:
     return {"doc": h.passage.doc, "text": h.passage.text, "section": list(h.passage.section),
             "citation": h.passage.citation, "score": h.score, "lines": [h.passage.line_start, h.passage.line_end],
-            "matched": list(h.matched_terms), "relevant": h.answers, "why": list(h.reasons)}
+            "matched": list(h.matched_terms), "relevant": h.answers, "why": list(h.reasons),
+            "references": [r.to_json() for r in h.passage.references if r.target]}
+
+
+def documents_json(groups) -> list[dict]:
+    return [{"doc": g.doc, "label": document_label(g.metadata), "relevant": any(h.answers for h in g.hits),
+             "hits": [hit_json(h) for h in g.hits]} for g in groups]
+
+
+def cited_by_json(result: CitedBy) -> dict:
+    """{"target", "hits", "documents"}: every passage citing the target, grouped by document."""
+    return {"query": result.text, "target": result.target.to_json() if result.target else None,
+            "hits": [hit_json(h) for h in result.hits], "documents": documents_json(result.groups)}
 
 
 def result_json(result: SearchResult) -> dict:
     """The CLI contract (design notes): the ranked hits, and the per-document view where
     "relevant" is true only for a document with a passage that answers the query. "plans" is
     the same list under its earlier name (kept one release)."""
-    documents = [{"doc": g.doc, "label": document_label(g.metadata), "relevant": any(h.answers for h in g.hits),
-                  "hits": [hit_json(h) for h in g.hits]} for g in result.groups]
+    documents = documents_json(result.groups)
     return {"query": result.query.text, "kind": result.query.kind, "weak": result.weak,
             "message": result.message, "hits": [hit_json(h) for h in result.hits],
             "documents": documents, "plans": [dict(d, plan=d["label"]) for d in documents]}
@@ -140,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.k < 1 or args.k > 1000:
         print("error: --k must be between 1 and 1000", file=sys.stderr)
         return 2
+    if args.cited_by is not None:
+        args.query = args.cited_by
     if args.queries is None and args.query is None:
         parser().print_usage(sys.stderr)
         print("error: give a query or --queries FILE", file=sys.stderr)
@@ -155,6 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     if filters is None:
         return 2
     for q in queries:
+        if args.cited_by is not None:
+            result = cited_by(searcher, q, filters)
+            if result.target is None:
+                print(f"error: --cited-by {q!r}: không nhận ra văn bản được dẫn chiếu (ví dụ: "
+                      f"'Điều 18 Luật An ninh mạng', '42-NQ/TW')", file=sys.stderr)
+                return 2
+            print(json.dumps(cited_by_json(result), ensure_ascii=False), flush=True)
+            continue
         if args.figures or args.similar:
             print(json.dumps(special_mode(searcher, q, args, filters), ensure_ascii=False), flush=True)
             continue

@@ -16,6 +16,7 @@ from indexer.index.load import built_with, check_embedder
 from indexer.models import Passage
 from indexer.text import document_numbers, folded_syllables, ngrams
 
+from search.citing import Citing, build_citing, lead_with, named_article
 from search.fusion import weighted_rrf
 from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_ranking
 from search.query import Filters, QueryAnalysis, analyze_query
@@ -77,6 +78,14 @@ class Searcher:
             self._sections.setdefault((p.doc, p.section), []).append(i)
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
         self._names = document_names(self.documents)
+        self._citing: Citing | None = None
+
+    @property
+    def citing(self) -> Citing:
+        """Who cites what in this index (built on first use)."""
+        if self._citing is None:
+            self._citing = build_citing(self.passages, self.documents)
+        return self._citing
 
     def _number_postings(self) -> dict[str, tuple[int, ...]]:
         postings: dict[str, list[int]] = {}
@@ -129,7 +138,8 @@ class Searcher:
             if exact:  # passages citing the number first, and their scores above all others
                 top = fused[0][1] if fused else 0.0
                 fused = ([(i, s + top) for i, s in fused if i in exact] + [(i, s) for i, s in fused if i not in exact])
-            fused = one_per_article(fused, self.passages)
+            article = [i for i in named_article(analysis.text, lambda: self.citing) if allowed is None or allowed[i]][:1]
+            fused = one_per_article(lead_with(fused, article), self.passages)
         reasons = {name: set(ids) for name, ids in rankings.items()}
         made: dict[int, Hit] = {}  # a passage in both the ranked list and a document group is built once
 
@@ -140,7 +150,7 @@ class Searcher:
             return made[i]
 
         with _timed(timings, "grouping"):
-            relevant = self._relevant(fused, rankings, analysis, exact, sims)
+            relevant = lead_with(self._relevant(fused, rankings, analysis, exact, sims), article)
         answers = {i for i, _ in relevant}
         hits = tuple(hit(i, s) for i, s in fused[:k])
         hits_before = timings.get("hits", 0.0)
