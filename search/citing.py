@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 
 from indexer.models import DocumentMetadata, Passage, Reference, Target
 from indexer.references.extract import extract
-from indexer.references.outline import line_places
+from indexer.references.outline import line_places, passage_article
 from indexer.references.resolve import Catalog, by_document, catalog_of, resolve
 from indexer.text import document_numbers, fold_accents, normalize_for_matching
 
@@ -42,11 +42,16 @@ def build_citing(passages: Sequence[Passage], documents: Mapping[str, DocumentMe
                 clauses[i] = frozenset(place.clause for place in places if place.clause)
     cited: dict[tuple, list[int]] = {}
     for i, p in enumerate(passages):
-        for key in {k for r in p.references if r.target for k in coarser_keys(r.target)}:
+        for key in {k for r in p.references if r.target and not _inside(r.target, p) for k in coarser_keys(r.target)}:
             if key[1] != p.doc or len(key) > 2:   # a document as a whole is not cited by its own text
                 cited.setdefault(key, []).append(i)
     return Citing(catalog_of(documents, outlines), document_names(documents),
                   {k: tuple(v) for k, v in cited.items()}, {k: tuple(v) for k, v in articles.items()}, clauses)
+
+
+def _inside(target: Target, passage: Passage) -> bool:
+    """The target is the article the passage sits in, or a part of it ("khoản 2 Điều này")."""
+    return target.doc == passage.doc and bool(target.article) and target.article == passage_article(passage)
 
 
 def target_key(target: Target) -> tuple:
