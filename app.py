@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from search.page import upload_section
+from search.page import references_section, upload_section
 from indexer.index import folder as store
 from indexer.models import DocumentMetadata
 from indexer.structure.citation import document_label
@@ -153,20 +153,22 @@ def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
     """The whole document, opened at the hit's top-level section, beside its section tree."""
     doc = document_view(searcher.document_passages(hit.passage.doc), hit.passage)
     html_block(html.escape(document_label(hit.metadata)), texts.TITLE_STYLE)
+    references_section.document_links(searcher, hit.passage.doc)
     tree, body = st.columns([1, 2])
     tree.markdown(tree_html(doc.tree), unsafe_allow_html=True)   # tree_html escapes every heading
     with body:
         if doc.before:
             with st.expander(texts.BEFORE_LABEL):
                 for p in doc.before:
-                    html_block(highlight_query(p.text, query), texts.CONTEXT_STYLE)
+                    html_block(references_section.passage_html(searcher, p, query), texts.CONTEXT_STYLE)
         for p in doc.around:
-            html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == doc.hit else texts.CONTEXT_STYLE)
+            html_block(references_section.passage_html(searcher, p, query), texts.CURRENT_STYLE if p == doc.hit else texts.CONTEXT_STYLE)
 
 
 def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
     html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
-    html_block(highlight_query(hit.passage.text, query), texts.GRID_TEXT_STYLE if where == "grid" else texts.TEXT_STYLE)
+    html_block(references_section.passage_html(searcher, hit.passage, query),   # escaped, references as links
+               texts.GRID_TEXT_STYLE if where == "grid" else texts.TEXT_STYLE)
     st.code(neutral_bidi(hit.passage.citation), language=None, wrap_lines=True)
     if hit.reasons:
         st.caption("Khớp theo: " + ", ".join(hit.reasons))
@@ -204,6 +206,7 @@ def show_result(searcher: Searcher, result: SearchResult) -> None:
     top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result), CSV_FILE_NAME, "download")
     if result.weak:
         st.warning(texts.WEAK)
+    references_section.implementing_view(result)
     by_document, ranked = st.tabs(["Theo văn bản", "Xếp hạng chung"])
     with by_document:
         documents_side_by_side(searcher, result)
@@ -282,6 +285,8 @@ def main() -> None:
         similar_mode(searcher, k, filters)
         return
     query = search_box()
+    if (opened := references_section.hit_to_open(searcher)) is not None:   # a link to a cited article
+        document_dialog(searcher, opened, searcher.analyze(query))
     sync_url(page_state.PageState(query, filters, k, mode))
     if not query.strip():
         st.info(texts.FIGURES_HINT if mode == page_state.MODE_FIGURES else texts.HINT)

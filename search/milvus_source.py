@@ -18,6 +18,7 @@ from indexer.milvus.rows import SETTINGS_KEY, field_text, passage_from_record
 from indexer.milvus.store import (PREFIX, all_rows, connect, ensure_loaded, meta_name,
                                         milvus_errors, passages_name, read_meta, unavailable)
 from indexer.models import Passage
+from indexer.references.resolve import resolve_passages
 from indexer.text import folded_syllables
 
 from search.engine import Searcher
@@ -51,7 +52,8 @@ class MilvusSource:
         self.generation = self.manifest.get("generation")
         self.documents = {name: documents[name].metadata for name in sorted(documents)}
         ordered = sorted((p.doc, p.char_start, pk, p) for pk, p in rows if p.doc in self.documents)
-        self.passages = tuple(p for *_, p in ordered)
+        # references resolve against the documents on the server now (some may have come later)
+        self.passages = tuple(resolve_passages([p for *_, p in ordered], self.documents))
         self._row_of = {pk: row for row, (_, _, pk, _) in enumerate(ordered)}
         self.folded_vocab = frozenset(s for p in self.passages for s in folded_syllables(p.text))
 

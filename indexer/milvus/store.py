@@ -28,6 +28,7 @@ from indexer.milvus.rows import (SETTINGS_KEY, DocumentEntry, changed_documents,
                                        passage_row)
 from indexer.models import Document, Passage
 from indexer.read.corpus import corpus_files, read_corpus
+from indexer.references.resolve import catalog_of, extract_passages
 from indexer.structure.passages import passages_for
 
 PREFIX = "plansearch"
@@ -220,7 +221,9 @@ def document_update(corpus: Path, stored: dict[str, DocumentEntry], part: str, p
     documents = [replace(d, name=named + d.name) for d in reading.documents]
     documents, duplicates = _not_kept_copies(documents, reading.duplicates, named, stored, set(write) | set(gone))
     unreadable = {n for n, _ in skipped} | {d for d, _ in duplicates}
-    return Update(tuple((d, tuple(passages_for(d))) for d in progress(documents, "Cắt đoạn")),
+    titles = catalog_of({**{n: e.metadata for n, e in stored.items()}, **{d.name: d.metadata for d in documents}}).title_keys()
+    # references as written; the searcher resolves them when it opens (indexer/references/resolve.py)
+    return Update(tuple((d, tuple(extract_passages(passages_for(d), titles))) for d in progress(documents, "Cắt đoạn")),
                   tuple(n for n in gone + write if n in owned),
                   tuple(n for n in owned if n in gone or n in unreadable), skipped, tuple(duplicates), fingerprint)
 

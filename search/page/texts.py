@@ -29,6 +29,15 @@ OTHERS = "Các đoạn gần nhất dưới đây không khớp rõ với nội 
 FIGURES_CSV_NAME = "so-lieu.csv"
 FILTER_TYPE = "Loại văn bản"
 FILTER_DOCUMENT = "Văn bản"
+REF_OPEN_DOCUMENT = "Mở toàn văn tại điều này"
+REF_EXTERNAL = "Văn bản ngoài kho: {key}"
+REF_SEARCH = "Tìm “{query}” trong kho"
+CITES_LABEL = "Văn bản này dẫn chiếu ({n})"
+CITED_BY_LABEL = "Được dẫn chiếu bởi ({n})"
+NO_LINKS = "Không có"
+IMPLEMENTING = "{n} {noun} thực hiện {higher} {number}"
+GROUP_BY_HIGHER = "Nhóm theo văn bản cấp trên"
+REF_TIMES = "{n} lần"
 
 INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
                  "trong thư mục dự án rồi tải lại trang.")
@@ -61,7 +70,14 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             # the code blocks' own copy button says "Copy to clipboard": the .copy-btn buttons replace it
             "[data-testid='stCode'] [data-testid='stBaseButton-elementToolbar']{display:none}"
             # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
-            "[data-testid='stStatusWidget']{visibility:hidden}</style>")
+            "[data-testid='stStatusWidget']{visibility:hidden}"
+            # a reference in a passage: a link that opens what it cites in place
+            "details.ref{display:inline}details.ref>summary{display:inline;cursor:pointer;color:#0b57d0;"
+            "text-decoration:underline dotted}details.ref>summary::-webkit-details-marker{display:none}"
+            "details.ref[open]>.ref-body{display:block;margin:0.3rem 0 0.5rem;padding:0.4rem 0.6rem;"
+            "border-left:3px solid #0b57d0;background:#f5f8ff;font-size:0.92rem}"
+            ".ref-cite{display:block;font-weight:600;margin-bottom:0.2rem}.ref-text{display:block;margin-bottom:0.2rem}"
+            "</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 # A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
 # highlighted word.

@@ -59,7 +59,7 @@ def test_articles_of_a_named_document(text, number, title):
 def test_documents_cited_alone_and_this_document():
     assert found("thực hiện Nghị quyết số 42-NQ/TW ngày 24/11/2023 của Ban Chấp hành") == [
         ("Nghị quyết số 42-NQ/TW", "42/NQ/TW", "", "", "", "")]
-    assert found("Nghị quyết 68/NQ-CP và 1983/QĐ-TTg") == [("Nghị quyết 68/NQ-CP", "68/NQ/CP", "", "", "", ""),
+    assert found("Nghị quyết 69/NQ-CP và 1983/QĐ-TTg") == [("Nghị quyết 69/NQ-CP", "69/NQ/CP", "", "", "", ""),
                                                              ("1983/QĐ-TTg", "1983/QD/TTG", "", "", "", "")]
     assert found("Luật này quy định; Nghị định này có hiệu lực") == []   # the document itself, as a whole
     assert found("căn cứ Hiến pháp năm 2013") == [("Hiến pháp", "", "hiến pháp", "", "", "")]
