@@ -72,7 +72,7 @@ def cited_by_timings(index: Path, documents) -> None:
             times.append((time.perf_counter() - t) * 1000)
             hits += len(result.hits)
     p50 = statistics.median(times)
-    print(line(f"--cited-by p50 ({len(targets)} targets x {CITED_BY_RUNS}, JSON included)", round(p50, 2), "ms",
-               "<= 50 ms", p50 <= 50))
+    line(f"--cited-by p50 ({len(targets)} targets x {CITED_BY_RUNS}, JSON included)", round(p50, 2), "ms",
+               "<= 50 ms", p50 <= 50)
     line("--cited-by p95", round(sorted(times)[int(0.95 * (len(times) - 1))], 2), "ms")
     line("--cited-by passages found per target (mean)", round(hits / len(times), 1))
