@@ -68,10 +68,21 @@ def cited_article_html(target: Target, passages: Sequence[Passage], params: Mapp
         return ""
     text = "\n".join(p.text for p in passages)
     shown = html.escape(text[:CITED_CHARS] + ("…" if len(text) > CITED_CHARS else "")).replace("\n", "<br>")
-    cite = html.escape(passages[0].citation)
+    cite = html.escape(target_citation(target, passages[0].citation))
     link = (f'<a href="{document_href(params, target.doc, target.article)}" target="_self">'
             f'{html.escape(texts.REF_OPEN_DOCUMENT)}</a>') if target.article else ""
     return f'<span class="ref-cite">{cite}</span><span class="ref-text">{shown}</span>{link}'
+
+
+def target_citation(target: Target, citation: str) -> str:
+    """The citation of the cited part: the passage's ("Điều 3 Luật Nuôi ong") with the clause and
+    point named in front when the passage is cited by a coarser part ("khoản 1 Điều 3 Luật ...")."""
+    clause = f"khoản {target.clause}" if target.clause else ""
+    if clause and citation.startswith(f"Điều {target.article} "):
+        citation = f"{clause} {citation}"
+    if target.point and clause and citation.startswith(clause + " "):
+        citation = f"điểm {target.point} {citation}"
+    return citation
 
 
 def external_html(target: Target, params: Mapping[str, object]) -> str:

@@ -59,11 +59,11 @@ def document_links(searcher, doc: str) -> None:
     out = links.outgoing(searcher.document_passages(doc), searcher.documents)
     rows = searcher.citing.cited_by.get(("doc", doc), ())
     into = links.incoming(rows, searcher.passages, searcher.documents, doc)
-    for label, found in ((texts.CITES_LABEL, out), (texts.CITED_BY_LABEL, into)):
+    for label, found, unit in ((texts.CITES_LABEL, out, texts.REF_TIMES), (texts.CITED_BY_LABEL, into, texts.REF_PASSAGES)):
         with st.expander(label.format(n=len(found))):
             if not found:
                 st.caption(texts.NO_LINKS)
-            lines = [f"<li>{html.escape(neutral_bidi(lc.label))} — {texts.REF_TIMES.format(n=lc.count)}</li>" for lc in found]
+            lines = [f"<li>{html.escape(neutral_bidi(lc.label))} — {unit.format(n=lc.count)}</li>" for lc in found]
             st.markdown(f"<ul>{''.join(lines)}</ul>", unsafe_allow_html=True)
 
 

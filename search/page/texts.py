@@ -38,6 +38,7 @@ NO_LINKS = "Không có"
 IMPLEMENTING = "{n} {noun} thực hiện {higher} {number}"
 GROUP_BY_HIGHER = "Nhóm theo văn bản cấp trên"
 REF_TIMES = "{n} lần"
+REF_PASSAGES = "{n} đoạn"
 
 INDEX_PROBLEM = ("Chỉ mục tìm kiếm bị thiếu, hỏng hoặc không khớp. Hãy chạy lệnh dưới đây "
                  "trong thư mục dự án rồi tải lại trang.")
@@ -72,7 +73,7 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
             "[data-testid='stStatusWidget']{visibility:hidden}"
             # a reference in a passage: a link that opens what it cites in place
-            "details.ref{display:inline}details.ref>summary{display:inline;cursor:pointer;color:#0b57d0;"
+            "details.ref{display:inline-block}details.ref>summary{display:inline;cursor:pointer;color:#0b57d0;"
             "text-decoration:underline dotted}details.ref>summary::-webkit-details-marker{display:none}"
             "details.ref[open]>.ref-body{display:block;margin:0.3rem 0 0.5rem;padding:0.4rem 0.6rem;"
             "border-left:3px solid #0b57d0;background:#f5f8ff;font-size:0.92rem}"

@@ -66,3 +66,10 @@ def test_results_grouped_by_the_higher_document():
         ("3 kế hoạch thực hiện Nghị quyết 42-NQ/TW", ["1", "2", "3"]),
         ("2 kế hoạch thực hiện Nghị quyết 68/NQ-CP", ["1", "3"])]
     assert links.implementing(groups[:1]) == []
+
+
+def test_the_cited_part_is_named_in_the_citation():
+    assert links.target_citation(Target("a", "3", "1"), "Điều 3 Luật A") == "khoản 1 Điều 3 Luật A"
+    assert links.target_citation(Target("a", "3", "1", "b"), "Điều 3 Luật A") == "điểm b khoản 1 Điều 3 Luật A"
+    assert links.target_citation(Target("a", "3", "1", "b"), "khoản 1 Điều 3 Luật A") == "điểm b khoản 1 Điều 3 Luật A"
+    assert links.target_citation(Target("a", "3", "2"), "khoản 2 Điều 3 Luật A") == "khoản 2 Điều 3 Luật A"
