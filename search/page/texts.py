@@ -73,7 +73,7 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             # Streamlit's own "Running… Stop" corner is English; the page shows its own progress
             "[data-testid='stStatusWidget']{visibility:hidden}"
             # a reference in a passage: a link that opens what it cites in place
-            "details.ref{display:inline-block}details.ref>summary{display:inline;cursor:pointer;color:#0b57d0;"
+            "details.ref{display:inline-block;vertical-align:top}details.ref[open]{display:block}details.ref>summary{display:inline;cursor:pointer;color:#0b57d0;"
             "text-decoration:underline dotted}details.ref>summary::-webkit-details-marker{display:none}"
             "details.ref[open]>.ref-body{display:block;margin:0.3rem 0 0.5rem;padding:0.4rem 0.6rem;"
             "border-left:3px solid #0b57d0;background:#f5f8ff;font-size:0.92rem}"
