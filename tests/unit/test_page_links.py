@@ -59,12 +59,12 @@ def test_outgoing_and_incoming_counts():
 def test_results_grouped_by_the_higher_document():
     def group(doc, implements, doc_type="Kế hoạch"):
         return DocumentGroup(doc, DocumentMetadata(doc_type=doc_type, implements=implements), ())
-    groups = [group("1", ("42-NQ/TW", "68/NQ-CP")), group("2", ("42-NQ/TW",)), group("3", ("42/NQ-TW", "68/NQ-CP")),
+    groups = [group("1", ("42-NQ/TW", "69/NQ-CP")), group("2", ("42-NQ/TW",)), group("3", ("42/NQ-TW", "69/NQ-CP")),
               group("4", ("1983/QĐ-TTg",))]
     found = links.implementing(groups)
     assert [(i.title, [g.doc for g in i.groups]) for i in found] == [
         ("3 kế hoạch thực hiện Nghị quyết 42-NQ/TW", ["1", "2", "3"]),
-        ("2 kế hoạch thực hiện Nghị quyết 68/NQ-CP", ["1", "3"])]
+        ("2 kế hoạch thực hiện Nghị quyết 69/NQ-CP", ["1", "3"])]
     assert links.implementing(groups[:1]) == []
 
 
