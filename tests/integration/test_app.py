@@ -460,3 +460,15 @@ def test_similar_wording_order_minimum_and_url(index_dir):
     again.query_params.update(dict(at.query_params))
     again.run()
     assert again.text_area(key="draft").value == HOUSING_LINE
+
+
+@pytest.mark.slow
+def test_references_are_links_and_plans_group_by_the_resolution_they_implement(index_dir):
+    at = run_search(new_app(), "Nghị quyết số 42-NQ/TW")
+    shown = "".join(m.value for m in at.tabs[0].markdown)
+    assert '<details class="ref"><summary>' in shown and "Văn bản ngoài kho: 42/NQ/TW" in shown
+    assert "q=42%2FNQ%2FTW" in shown          # the external key searches for itself
+    at.toggle(key="by_higher").set_value(True).run()
+    assert not at.exception
+    titles = [e.label for e in at.expander]
+    assert "4 kế hoạch thực hiện Nghị quyết 42-NQ/TW" in titles, titles
