@@ -1,0 +1,1 @@
+"""References written in passages: where they sit, what they say, what they resolve to."""
