@@ -86,9 +86,11 @@ _BOILERPLATE_PATTERNS = [
     r"nhấp vào nút tại mỗi ô tìm kiếm", r"màn hình hiện lên như thế này",
     r"bạn cũng có thể dừng bất kỳ lúc nào", r"để tăng độ chính xác bạn hãy nói",
     r"dmca\.com", r"ip: \d{1,3}(\.\d{1,3}){3}", r"hãy để chúng tôi hỗ trợ bạn",
-    r"văn bản này chưa cập nhật nội dung tiếng anh", r"[\d.,]+",
+    r"văn bản này chưa cập nhật nội dung tiếng anh", r"[\d.,]++",
 ]
-_BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_PATTERNS) + r")\W*$|^(?:"
+# Possessive runs ("++", "*+"): a line of dots that ends in a letter fails at once instead of
+# trying every split of the run (quadratic before: 3 s for 16,000 dots).
+_BOILERPLATE_RE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_PATTERNS) + r")\W*+$|^(?:"
                              + "|".join(_BOILERPLATE_PATTERNS[:-1]) + r")")
 
 

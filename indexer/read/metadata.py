@@ -23,7 +23,10 @@ _DOC_TYPES = {"KẾ HOẠCH": "Kế hoạch", "CHƯƠNG TRÌNH": "Chương trìn
               "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ": "Thông tư"}
 # Central bodies named in a masthead, as a citation writes them.
 _MARKUP_RE = re.compile(r"\*+|_{2,}|^#+\s*")
-_CELL_SPLIT_RE = re.compile(r"\s*[|\t]\s*")
+_CELL_SPLIT_RE = re.compile(r"[|\t]")
+# A run of blanks inside a line (columns padded with spaces): kept as two, so that patterns that
+# look for "two blanks or more" (a new column) stay linear in the line's length.
+_BLANK_RUN_RE = re.compile(r"[^\S\t\n]{3,}")
 _HEADING_RE = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?:[IVXLC]+|1)\.\s+\S"
                          r"|^(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+)\b|^Điều\s+\d+\.")
 _DOC_TYPE_RE = re.compile(r"^(%s)(?:\s+(?P<rest>.*))?$" % "|".join(_DOC_TYPES))
@@ -54,12 +57,12 @@ _PORTAL_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def _clean(line: str) -> str:
     """One line without markdown emphasis, non-breaking spaces or surrounding blanks."""
-    return _MARKUP_RE.sub("", line.replace("\xa0", " ")).strip()
+    return _BLANK_RUN_RE.sub("  ", _MARKUP_RE.sub("", line.replace("\xa0", " "))).strip()
 
 
 def _cells(lines: list[str]) -> list[str]:
     """Masthead lines split into their table columns (pipes, tabs)."""
-    return [c for line in lines for c in _CELL_SPLIT_RE.split(line) if c.strip()]
+    return [c.strip() for line in lines for c in _CELL_SPLIT_RE.split(line) if c.strip()]
 
 
 def _split_header(header: list[str]) -> tuple[list[str], str, str, list[str]]:

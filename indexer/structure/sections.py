@@ -7,6 +7,7 @@ everything built on it stays a verbatim slice of the source.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -153,7 +154,8 @@ def _titled(heading: Heading, lines: list[Line], i: int) -> Heading:
     """ "Chương II" whose title stands on the next line in capitals: the title joins it."""
     if heading.kind not in DIVISIONS or not heading.title.rstrip(".:").endswith(" " + heading.label):
         return heading
-    nxt = next((strip_markup(ln.text) for ln in lines[i + 1:] if not is_blank_line(ln.text)), "")
+    nxt = next((strip_markup(ln.text) for ln in itertools.islice(lines, i + 1, None)
+                if not is_blank_line(ln.text)), "")
     if nxt.isupper() and not any_heading(nxt):
         return Heading(heading.rank, heading.label, f"{heading.title} {nxt}", False, heading.kind)
     return heading
@@ -162,10 +164,10 @@ def _titled(heading: Heading, lines: list[Line], i: int) -> Heading:
 def _with_continuation(lines: list[Line], i: int, continued: frozenset[int]) -> str:
     """Line i joined with the lines that continue it (a heading wrapped over several lines)."""
     parts = [lines[i].text]
-    for ln in lines[i + 1:]:
-        if ln.number not in continued:
-            break
-        parts.append(ln.text.strip())
+    j = i + 1   # walked by index: a slice copied the rest of the document for every line
+    while j < len(lines) and lines[j].number in continued:
+        parts.append(lines[j].text.strip())
+        j += 1
     return " ".join(parts)
 
 

@@ -11,7 +11,7 @@ from indexer.structure.citation import document_label as _document_label
 from indexer.text import fold_accents, folded_tokens, word_tokens
 
 from search.compare.figures import Figure, passage_figures
-from search.query import Filters
+from search.query import Filters, clean_query
 from search.results import SearchResult
 
 
@@ -113,7 +113,9 @@ def figures_for(result: SearchResult, query: str | None = None, searcher=None,
     the figures of its retrieved passages whose measure is about the query, best first. With a
     searcher, the other passages of each retrieved passage's section are read too (a list of
     targets is often cut into several passages). A year in the query keeps figures for that year."""
-    query = result.query.text if query is None else query
+    # cut as every search is (1,000 characters, one line): the topic words of a 64k-character
+    # query were read in full, and its years kept every figure
+    query = result.query.text if query is None else clean_query(query)
     kind = result.query.kind
     q_tokens = folded_topic_tokens(query) if kind == "noaccent" else topic_tokens(query)
     years = query_years(query)
@@ -151,6 +153,7 @@ def figure_table(searcher, query: str, k: int = 10, filters=None, per_document: 
                  min_relevance: float = MIN_RELEVANCE) -> tuple[FigureRow, ...]:
     """Search, then the comparison table (what the CLI flag and the page call)."""
     # every document's closest passages: a figure's relevance is judged on what it measures, below
+    query = clean_query(query)
     result = searcher.search(query, k=k, filters=filters or Filters(), per_document=per_document, every_document=True)
     return figures_for(result, query, searcher, min_relevance=min_relevance, per_document=per_document)
 

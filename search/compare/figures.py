@@ -10,6 +10,7 @@ its sentence, the section headings ("Đến năm 2030", "Mục tiêu cụ thể 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,14 +48,21 @@ _DEADLINE_RE = re.compile(r"(?P<qual>trước|chậm nhất|trong)\s+ngày\s+(?P
 _NOT_A_FIGURE_BEFORE = re.compile(r"(?:\bsố|\bkhóa|\bkhoá|\bngày|\btháng|\bđiều|\bkhoản|\bmục|\bphụ lục|"
                                   r"\bchương trình|\bquyết định|\bnghị quyết|\bnghị định|\bthông tư|\bluật|"
                                   r"\bkết luận|\bchỉ thị|\btrung ương|\bgiai đoạn)\s*$", re.IGNORECASE)
-_TARGET_YEAR_RE = re.compile(r"(?:đến|vào|tới|trong|cho)?\s*năm\s+((?:19|20)\d\d)(?![\d/-])", re.IGNORECASE)
+_TARGET_YEAR_RE = re.compile(r"(?:(?:đến|vào|tới|trong|cho)\s*)?năm\s++((?:19|20)\d\d)(?![\d/-])",
+                             re.IGNORECASE)
 _SPLIT_RE = re.compile(r";|,\s|:\s|\n+|(?<=[^\d\s])\.(?=\s|$)|\.\s+(?=[A-ZĐÀ-Ỹ])")
+_MONTH_BEFORE_RE = re.compile(r"tháng\s+\d{1,2}\s*$", re.IGNORECASE)
 _SENTENCE_RE = re.compile(r"\n+|(?<=[^\d\s])\.(?=\s|$)")
 _FILLER = {"và", "phấn", "đấu", "phần", "đầu", "có", "bảo", "đảm", "đạt", "chiếm", "là", "được", "trong",
            "đó", "-", "+", "với", "duy", "trì", "xây", "dựng", "mức", "*", "khoảng", "trên", "dưới"}
 _STRIP_CHARS = " \t-–+*•.,;:"
 KINDS = ("percent", "count", "year", "deadline")
 _CARRY_MAX = 160   # characters of figure-less clauses carried into the next clause's measure
+_BLANKS_RE = re.compile(r"[^\S\n]+")
+# How far back the checks of the words before a figure look ("số", "tháng 3", "trên"): a window,
+# not the whole clause, so that a clause of many figures is read in linear time.
+_BEFORE_WINDOW = 40
+_MEASURE_MAX = 300  # characters of a description that runs on over several figures
 
 
 @dataclass(frozen=True)
@@ -86,8 +94,8 @@ def clean_text(text: str) -> str:
     one space between words (line breaks kept: they end a clause)."""
     text = text.replace("**", "").replace("__", "").replace("$", "")
     text = re.sub(r"m\s?\^\s?\{?2\}?", "m²", text)
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    return re.sub(r" ?\n[ \n]*", "\n", text)
+    text = _BLANKS_RE.sub(" ", text)   # every blank run (em spaces too): keeps each pattern linear
+    return re.sub(r" ?\n[ \n]*+", "\n", text)
 
 
 def _canonical_unit(pct: str | None, head: str | None, ext: str | None, rhead: str | None) -> str:
@@ -131,26 +139,28 @@ def _strip_filler(words: str) -> str:
 
 def _raw_figures(seg: str):
     """(start, end, kind, value_text, number, unit, qualifier) for each figure in one clause."""
-    found = []
+    found, covered = [], _Covered(len(seg))
     for m in _DEADLINE_RE.finditer(seg):
         value = " ".join(m.group(0).split())
         value = value[0].lower() + value[1:]
         found.append((m.start(), m.end(), "deadline", value, None, "ngày/tháng", m.group("qual").lower()))
+        covered.add(m.start(), m.end())
     for m in _YEAR_RE.finditer(seg):
-        if re.search(r"tháng\s+\d{1,2}\s*$", seg[:m.start()], re.IGNORECASE) or _overlaps(found, m.start(), m.end()):
+        if _MONTH_BEFORE_RE.search(_before(seg, m.start())) or covered.overlaps(m.start(), m.end()):
             continue
         qual = (m.group("qual") or "").strip().lower()
         value = f"{qual} năm {m.group('year')}".strip()
         found.append((m.start(), m.end(), "year", value, float(m.group("year")), "năm", qual))
+        covered.add(m.start(), m.end())
     for m in _FIGURE_RE.finditer(seg):
         start, end = m.start(), m.end()
         num_start = m.start("num")
-        if _overlaps(found, num_start, end) or _NOT_A_FIGURE_BEFORE.search(seg[:num_start]):
+        if covered.overlaps(num_start, end) or _NOT_A_FIGURE_BEFORE.search(_before(seg, num_start)):
             continue
-        if re.match(r"\s*(?:/|-\s?\w+/)", seg[end:]) and not m.group("pct"):
+        if re.match(r"\s*+(?:/|-\s?\w++/)", seg[end:end + _BEFORE_WINDOW]) and not m.group("pct"):
             continue  # a document number or a date
-        if not m.group("pct") and re.search(r"(?:^|\s)trên\s+$", seg[:num_start], re.IGNORECASE) \
-                and re.match(r"\s?dân\b", seg[m.end("num"):]):
+        if not m.group("pct") and re.search(r"(?:^|\s)trên\s+$", _before(seg, num_start), re.IGNORECASE) \
+                and re.match(r"\s?dân\b", seg[m.end("num"):m.end("num") + 8]):
             continue  # "trên 100 dân": a denominator, not a figure
         unit = _canonical_unit(m.group("pct"), m.group("head"), m.group("ext"), m.group("rhead"))
         qual_words = m.group("qual")
@@ -166,11 +176,27 @@ def _raw_figures(seg: str):
         value = f"{qualifier + ' ' if qualifier else ''}{number_text}{glue}{tail}"
         kind = "percent" if m.group("pct") else "count"
         found.append((start, end, kind, value, parse_number(m.group("num")), unit, qualifier))
+        covered.add(start, end)
     return sorted(found)
 
 
-def _overlaps(found, start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e, *_ in found)
+def _before(text: str, end: int) -> str:
+    """The few characters before end (blank runs are one space by now: clean_text)."""
+    return text[max(0, end - _BEFORE_WINDOW):end]
+
+
+class _Covered:
+    """Which characters of a clause a figure already took (one check per character: a list of
+    spans compared with every new match was quadratic in the number of figures)."""
+
+    def __init__(self, size: int):
+        self.mask = bytearray(size)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
 
 
 def _measures(seg: str, raw) -> list[str]:
@@ -188,7 +214,7 @@ def _measures(seg: str, raw) -> list[str]:
         if before and (len(before.split()) >= 2 or not after):
             continues = desc_start is not None and not re.match(r"\s*(?:và|còn|,)\b", seg[prev_end:start], re.I)
             if continues:
-                measure = _strip_filler(seg[desc_start:start])
+                measure = _strip_filler(seg[max(desc_start, start - _MEASURE_MAX):start])
             else:
                 measure, desc_start = before, prev_end
             took_after = False
@@ -200,7 +226,7 @@ def _measures(seg: str, raw) -> list[str]:
 
 def _year_in(text: str) -> int | None:
     for m in _TARGET_YEAR_RE.finditer(text):
-        if not re.search(r"tháng\s+\d{1,2}\s*$", text[:m.start(1) - 4], re.IGNORECASE):
+        if not _MONTH_BEFORE_RE.search(_before(text, max(0, m.start(1) - 4))):
             return int(m.group(1))
     return None
 
@@ -223,7 +249,7 @@ def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), cit
     if m:
         passage_year = int(m.group(1))
     figures: list[Figure] = []
-    sentences = _sentence_spans(text)
+    sentences = _Sentences(text)
     carried = ""   # a clause without a figure that a comma ties to the next one
     for s, e in _segments(text):
         seg = carried + text[s:e]
@@ -234,30 +260,51 @@ def extract_figures(text: str, doc: str = "", section: tuple[str, ...] = (), cit
             carried = seg + ", " if text[e:e + 2] == ", " and len(seg) < _CARRY_MAX else ""
             continue
         carried = ""
-        sentence = next((text[a:b] for a, b in sentences if a <= s < b), seg)
-        clause_year = _year_in(seg)
-        sentence_year = _year_in(sentence)
+        sentence, sentence_year = sentences.at(s, seg)
+        year = _year_in(seg) or sentence_year or heading_year or passage_year
+        clause = " ".join(seg.split())
         for (start, end, kind, value, number, unit, qual), measure in zip(raw, _measures(seg, raw)):
             if kind == "year":
                 target = int(number)
             elif kind == "deadline":
                 target = int(re.search(r"(\d{4})$", value).group(1)) if re.search(r"/\d{4}$", value) else None
-                measure = _strip_filler(" ".join(sentence.replace(seg[start:end], " ").split()).replace(" ,", ","))
+                measure = _deadline_measure(sentence, seg, start, end)
             else:
-                target = clause_year or sentence_year or heading_year or passage_year
+                target = year
             if not measure:
                 measure = unit if kind == "count" else ""
             figures.append(Figure(doc, value, number, unit, qual, measure, target, citation, passage_id,
-                                  document_label, kind, " ".join(seg.split())))
+                                  document_label, kind, clause))
     return tuple(_share_rates(figures))
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_RE.finditer(text):
-        spans.append((start, m.end()))
-        start = m.end()
-    return spans + [(start, len(text))]
+class _Sentences:
+    """The sentences of a text, found by offset (bisect), each one's target year read once."""
+
+    def __init__(self, text: str):
+        self.text, self.spans, start = text, [], 0
+        for m in _SENTENCE_RE.finditer(text):
+            self.spans.append((start, m.end()))
+            start = m.end()
+        self.spans.append((start, len(text)))
+        self.starts = [a for a, _ in self.spans]
+        self.years: dict[int, int | None] = {}
+
+    def at(self, offset: int, fallback: str) -> tuple[str, int | None]:
+        """(the sentence holding offset, its target year)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0 or not self.spans[i][0] <= offset < self.spans[i][1]:
+            return fallback, _year_in(fallback)
+        if i not in self.years:
+            self.years[i] = _year_in(self.text[self.spans[i][0]:self.spans[i][1]])
+        return self.text[self.spans[i][0]:self.spans[i][1]], self.years[i]
+
+
+def _deadline_measure(sentence: str, seg: str, start: int, end: int) -> str:
+    """What a deadline is for: its sentence without it (a window of its clause when the
+    sentence is long, so that many deadlines in one sentence stay linear)."""
+    context = sentence if len(sentence) <= 2 * _MEASURE_MAX else seg[max(0, start - _MEASURE_MAX):end + _MEASURE_MAX]
+    return _strip_filler(" ".join(context.replace(seg[start:end], " ").split()).replace(" ,", ","))
 
 
 _RATE_RE = re.compile(r"/(?:\d{1,3}(?:\.\d{3})*|vạn|nghìn) ?dân$")
