@@ -16,8 +16,12 @@ import unicodedata
 from indexer.read.decode import UnreadableFile, decode_text
 
 MAX_BYTES = 50 * 1024 * 1024
-MAX_UNPACKED = 256 * 1024 * 1024   # a .docx's parts, unpacked
-MAX_SECONDS = 60.0                 # reading one PDF stops after its page that passes this
+MAX_UNPACKED = 64 * 1024 * 1024    # a .docx's parts, unpacked (pictures included)
+# A .docx's XML, unpacked: 10 MB of Word XML is about 3 MB of text (a thousand pages); more is
+# a crafted file (a 54 KB .docx unpacking to 15 MB of XML took 373 s to check).
+MAX_UNPACKED_XML = 10 * 1024 * 1024
+MAX_SECONDS = 60.0                 # reading one PDF stops when it passes this, inside a page too
+MAX_PAGE_CONTENT = 1 * 1024 * 1024  # a PDF page's content stream (decoded): more is a drawing
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 def read_text(path: pathlib.Path) -> str:
@@ -135,13 +139,19 @@ def _docx_text(data: bytes) -> str:
 
 
 def _check_unpacked_size(data: bytes) -> None:
-    """Refuse a zip bomb: the parts of a .docx unpack to at most MAX_UNPACKED bytes."""
+    """Refuse a zip bomb: the parts of a .docx unpack to at most MAX_UNPACKED bytes, its XML
+    parts to at most MAX_UNPACKED_XML."""
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
+    unpacked = sum(info.file_size for info in infos)
+    xml = sum(info.file_size for info in infos if info.filename.lower().endswith((".xml", ".rels")))
     if unpacked > MAX_UNPACKED:
         raise UnreadableFile(f".docx unpacks to {unpacked // 2**20} MB (> {MAX_UNPACKED // 2**20} MB)")
+    if xml > MAX_UNPACKED_XML:
+        raise UnreadableFile(f".docx text parts unpack to {xml / 2**20:.1f} MB of XML "
+                             f"(> {MAX_UNPACKED_XML // 2**20} MB)")
 
 
 # ---- .pdf ----------------------------------------------------------------------------------
@@ -167,8 +177,27 @@ def _pdf_text(data: bytes) -> str:
         raise UnreadableFile(f"damaged PDF: {e or type(e).__name__}") from None
 
 
+class _TooSlow(Exception):
+    pass
+
+
 def _pdf_pages(reader, deadline: float):
+    """Each page's text; the time bound is checked between pages and, through pypdf's operator
+    visitor, inside a page, and a page's content stream is capped (its parsing cannot be
+    interrupted): one page with an 8 MB stream took 122 s past a bound checked between pages."""
+    def check(*_):
+        if time.monotonic() > deadline:
+            raise _TooSlow
+
     for number, page in enumerate(reader.pages, 1):
         if time.monotonic() > deadline:
             raise UnreadableFile(f"PDF takes too long to read (over {MAX_SECONDS:.0f} s by page {number})")
-        yield page.extract_text() or ""
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+        if size > MAX_PAGE_CONTENT:
+            raise UnreadableFile(f"PDF page {number} has {size / 2**20:.1f} MB of drawing instructions "
+                                 f"(> {MAX_PAGE_CONTENT // 2**20} MB): not a text page")
+        try:
+            yield page.extract_text(visitor_operand_before=check) or ""
+        except _TooSlow:
+            raise UnreadableFile(f"PDF takes too long to read (over {MAX_SECONDS:.0f} s in page {number})") from None

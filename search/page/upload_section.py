@@ -4,6 +4,7 @@ saved into the corpus and the index updated by the server's one background build
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -45,12 +46,25 @@ def unlocked(password: str) -> bool:
     with st.form("upload_login", border=False):
         typed = st.text_input(texts.UPLOAD_PASSWORD, type="password", key="upload_password")
         sent = st.form_submit_button(texts.UPLOAD_LOGIN)
-    if sent and upload.password_ok(typed, password):
+    if not sent:
+        return False
+    accepted, wait = upload.GUARD.attempt(client_id(), typed, password)
+    if accepted:
         st.session_state.update(upload_ok=True, upload_open=True)
         st.rerun()
-    if sent:
-        st.error(texts.UPLOAD_WRONG_PASSWORD)
+    st.error(texts.UPLOAD_WRONG_PASSWORD + " " + texts.UPLOAD_WAIT.format(seconds=max(1, round(wait))))
     return False
+
+
+def client_id() -> str:
+    """Who is trying the password: the client's address, else this session (AppTest has none)."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        address = None
+    if address:
+        return str(address)
+    return "session-" + st.session_state.setdefault("upload_client", os.urandom(6).hex())
 
 
 def progress(builder: ServerBuilder, polling: bool) -> None:

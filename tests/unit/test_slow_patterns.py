@@ -100,3 +100,79 @@ def test_the_figures_query_is_cut_like_every_search():
 
     figure_table.figure_table(Searcher(), "nhà ở xã hội " * 5000)
     assert seen and len(seen[0]) <= 1000
+
+
+def _pdf_with_stream(nbytes: int) -> bytes:
+    """One page whose content stream draws the same line of text over and over."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    op = b"BT /F1 12 Tf 72 700 Td (Ke hoach so 1) Tj ET\n"
+    stream = DecodedStreamObject()
+    stream.set_data(op * (nbytes // len(op)))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def test_pdf_page_with_a_huge_content_stream_is_refused_unparsed(tmp_path):
+    import time
+
+    import pytest
+
+    from indexer.read.formats import UnreadableFile
+
+    path = tmp_path / "map.pdf"
+    path.write_bytes(_pdf_with_stream(1_200_000))   # 122 s for 8 MB before, read to the end
+    start = time.process_time()
+    with pytest.raises(UnreadableFile, match="page 1 has 1.1 MB"):
+        read_text(path)
+    assert time.process_time() - start < 2
+
+
+def test_pdf_time_bound_holds_inside_a_page(tmp_path, monkeypatch):
+    import pytest
+
+    from indexer.read import formats
+
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(_pdf_with_stream(60_000))
+    monkeypatch.setattr(formats, "MAX_SECONDS", 0.0)   # past the bound once the page has started
+    monkeypatch.setattr(formats.time, "monotonic", iter([0.0, 0.0] + [1.0] * 10**6).__next__)
+    with pytest.raises(formats.UnreadableFile, match="too long to read .* in page 1"):
+        read_text(path)
+
+
+def test_docx_whose_xml_unpacks_past_the_cap_is_refused_unread(tmp_path):
+    import io
+    import time
+    import zipfile
+
+    import pytest
+
+    from indexer.read.formats import MAX_UNPACKED_XML, UnreadableFile
+
+    para = "<w:p><w:r><w:t>Câu một hai ba.</w:t></w:r></w:p>"
+    files = dict(docx_fixture.FILES)
+    files["word/document.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><w:document {docx_fixture.NS}><w:body>'
+                                  + para * (MAX_UNPACKED_XML // len(para) + 1000) + "</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(buf.getvalue())
+    assert path.stat().st_size < 100_000     # 373 s to check a 54 KB .docx of 15 MB XML before
+    start = time.process_time()
+    with pytest.raises(UnreadableFile, match="MB of XML"):
+        read_text(path)
+    assert time.process_time() - start < 2
