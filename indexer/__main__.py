@@ -11,6 +11,7 @@ from indexer.embed.base import MissingBackend
 from indexer.embed.engines import BACKENDS, DEFAULT_BACKEND, make_embedder
 from indexer.index.folder import IndexProblem
 from indexer.read.intake import add_files
+from indexer.text import printable
 
 
 def tqdm_progress(items, desc):
@@ -121,9 +122,10 @@ def describe(report) -> str:
     if report.up_to_date:
         return f"index up to date: {report.documents} documents, {report.passages} passages (nothing embedded)"
     lines = [f"indexed {report.documents} documents, {report.passages} passages "
-             f"({report.embedded} embedded, {report.reused} reused) -> {report.folder}"]
-    lines += [f"  skipped {name}: {reason}" for name, reason in report.skipped]
-    lines += [f"  duplicate {dup} (same as {orig}), indexed once" for dup, orig in report.duplicates]
+             f"({report.embedded} embedded, {report.reused} reused) -> {printable(report.folder)}"]
+    lines += [f"  skipped {printable(name)}: {printable(reason)}" for name, reason in report.skipped]
+    lines += [f"  duplicate {printable(dup)} (same as {printable(orig)}), indexed once"
+              for dup, orig in report.duplicates]
     return "\n".join(lines)
 
 

@@ -107,6 +107,17 @@ def is_boilerplate_line(line: str) -> bool:
     return bool(norm) and bool(_BOILERPLATE_RE.match(norm))
 
 
+# Characters a terminal acts on instead of showing (C0 and C1 controls, line and paragraph
+# separators, bidirectional overrides): a document's or file's name printed raw could set the
+# window title, clear the screen or forge lines of output.
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """text for a terminal: every control character written as its escape ("\\x1b", "\\n")."""
+    return _UNPRINTABLE_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
 def is_blank_line(line: str) -> bool:
     return not strip_markup(line).strip("-_*=|. \t")
 

@@ -24,7 +24,7 @@ from indexer.read.corpus import corpus_files, read_corpus
 from indexer.references.resolve import annotate
 from indexer.structure.citation import distinct_documents
 from indexer.structure.passages import CHUNKER_VERSION, MAX_CHARS, passages_for
-from indexer.text import PIPELINE_VERSION
+from indexer.text import PIPELINE_VERSION, printable
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,18 @@ def build_index(corpus: Path, index_dir: Path, embedder: Embedder, force: bool =
             store.discard(tmp)
 
 
+class EmptyCorpus(ValueError):
+    """Nothing searchable in the corpus (every file skipped, or no file): no index is built."""
+
+    def __init__(self, corpus: Path, reading):
+        shown = "; ".join(f"{printable(s.name)}: {printable(s.reason)}" for s in reading.skipped[:3])
+        more = f" (and {len(reading.skipped) - 3} more)" if len(reading.skipped) > 3 else ""
+        super().__init__(f"nothing to index in {printable(corpus)}: "
+                         + (f"every file was skipped ({shown}{more})" if reading.skipped
+                            else "no document with searchable text")
+                         + "; add readable .txt, .docx, .pdf or .html files and run python -m indexer again")
+
+
 @dataclass(frozen=True)
 class _Job:
     """What a build that has something to do starts from."""
@@ -146,11 +158,13 @@ def _build_into(tmp: Path, index_dir: Path, job: _Job, progress, log) -> BuildRe
     reading = read_corpus(job.corpus, job.files, progress=lambda it: progress(it, "Đọc tệp"))
     reading = replace(reading, skipped=job.specials + reading.skipped)
     for s in reading.skipped:
-        log(f"bỏ qua {s.name}: {s.reason}")
+        log(f"bỏ qua {printable(s.name)}: {printable(s.reason)}")
     documents = distinct_documents(reading.documents)
     passages: list[Passage] = []
     for doc in progress(documents, "Cắt đoạn"):
         passages.extend(passages_for(doc))
+    if not passages:
+        raise EmptyCorpus(job.corpus, reading)
     t_cut = time.perf_counter()
     passages = annotate(passages, {d.name: d.metadata for d in documents})
     t_read = time.perf_counter()

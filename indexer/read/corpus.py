@@ -8,9 +8,11 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterable
 
-from indexer.read.metadata import apply_sidecar, extract_metadata, read_sidecar
+from indexer.read.metadata import extract_metadata
+from indexer.read.sidecar import SidecarError, apply_sidecar, checked_sidecar
 from indexer.models import CorpusReading, Document, Skipped
 from indexer.read.formats import UnreadableFile, read_text_and_digest
+from indexer.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +64,19 @@ def special_kind(path: Path) -> str | None:
     return f"{what}{link}, not a regular file: never read"
 
 
-def read_document(path: Path, root: Path) -> Document:
-    """One file -> Document, or UnreadableFile with the reason."""
+def read_document(path: Path, root: Path, notes: list[Skipped] | None = None) -> Document:
+    """One file -> Document, or UnreadableFile with the reason. A sidecar that cannot be used
+    is left out with its reason (appended to notes) and the document is read with its header."""
     name = path.relative_to(root).as_posix()
     text, digest = read_text_and_digest(path)  # checks the type first
     metadata = extract_metadata(text)
     try:
-        sidecar = read_sidecar(path)
-    except ValueError as e:
-        raise UnreadableFile(str(e)) from e
+        sidecar = checked_sidecar(path)
+    except SidecarError as e:
+        sidecar = None
+        side = path.with_suffix(".json").relative_to(root).as_posix()
+        if notes is not None:
+            notes.append(Skipped(side, f"{e}; {name} is read without it"))
     if sidecar:
         metadata = apply_sidecar(metadata, sidecar)
     return Document(name=name, text=text, metadata=metadata, content_hash=digest)
@@ -86,18 +92,23 @@ def read_corpus(root: Path, files: Iterable[Path] | None = None,
     specials: list[Skipped] = []
     for path in progress(list(files) if files is not None else corpus_files(root, specials)):
         try:
-            doc = read_document(path, root)
+            notes: list[Skipped] = []
+            doc = read_document(path, root, notes)
+            for note in notes:
+                skipped.append(note)
+                log.warning("skipped %s: %s", printable(note.name), printable(note.reason))
         except (UnreadableFile, ValueError) as e:
             name = path.relative_to(root).as_posix()
             skipped.append(Skipped(name, str(e)))
-            log.warning("skipped %s: %s", name, e)
+            log.warning("skipped %s: %s", printable(name), printable(e))
             continue
         if doc.content_hash in seen:
             duplicates.append((doc.name, seen[doc.content_hash]))
-            log.warning("duplicate %s: same content as %s, indexed once", doc.name, seen[doc.content_hash])
+            log.warning("duplicate %s: same content as %s, indexed once", printable(doc.name),
+                        printable(seen[doc.content_hash]))
             continue
         seen[doc.content_hash] = doc.name
         documents.append(doc)
     for s in specials:
-        log.warning("skipped %s: %s", s.name, s.reason)
+        log.warning("skipped %s: %s", printable(s.name), printable(s.reason))
     return CorpusReading(tuple(documents), tuple(specials + skipped), tuple(duplicates))

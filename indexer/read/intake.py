@@ -14,12 +14,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.models import LEVELS, Document, DocumentMetadata
+from indexer.models import Document, DocumentMetadata
 from indexer.read.corpus import corpus_files
 from indexer.read.formats import UnreadableFile, read_text
 from indexer.read.metadata import extract_metadata
+from indexer.read.sidecar import SidecarError, check_field
 from indexer.structure.passages import passages_for
-from indexer.text import fold_accents
+from indexer.text import fold_accents, printable
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 MAX_FILES = 10
@@ -126,7 +127,7 @@ def safe_name(meta: DocumentMetadata, digest: str, kind: str) -> str:
 
 def corrections(meta: DocumentMetadata, fields: dict[str, str]) -> dict:
     """The sidecar for the fields a person corrected (only those that differ); ValueError names a
-    field whose value is not valid."""
+    field whose value is not valid (the sidecar's rules: type, length, a real date, a level)."""
     out: dict = {}
     for key in EDITABLE:
         if key not in fields:
@@ -136,10 +137,10 @@ def corrections(meta: DocumentMetadata, fields: dict[str, str]) -> dict:
             if value and not re.fullmatch(r"(19|20)\d\d", value):
                 raise ValueError("year")
             value = int(value) if value else None
-        elif key == "level" and value and value not in LEVELS:
-            raise ValueError("level")
-        elif key == "date" and value and not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-            raise ValueError("date")
+        try:
+            check_field(key, value)
+        except SidecarError:
+            raise ValueError(key) from None
         if value != getattr(meta, key):
             out[key] = value
     return out
@@ -205,11 +206,11 @@ def describe(checked: Checked, label: str) -> str:
     """One line for the command line: what was learned, or why the file is refused."""
     if not checked.ok:
         reason = PROBLEMS[checked.problem] + (f" ({checked.detail})" if checked.detail else "")
-        return f"refused {label}: {reason}"
+        return f"refused {printable(label)}: {printable(reason)}"
     m = checked.metadata
     facts = dataclasses.asdict(m)
     shown = ", ".join(f"{k}={facts[k]!r}" for k in EDITABLE if facts[k])
-    return (f"added {label} as {checked.name}: {checked.kind[1:]}, {checked.passages} passages, "
+    return (f"added {printable(label)} as {checked.name}: {checked.kind[1:]}, {checked.passages} passages, "
             f"{checked.sections} sections, {checked.articles} articles; {shown}")
 
 
@@ -222,7 +223,7 @@ def add_files(files: list[Path], corpus: Path, out=print) -> int:
         try:
             data = Path(path).read_bytes()
         except OSError as e:
-            out(f"refused {path}: {PROBLEMS['unreadable']} ({e.strerror or e})")
+            out(f"refused {printable(path)}: {PROBLEMS['unreadable']} ({printable(e.strerror or e)})")
             continue
         checked = check(data, corpus, known)
         if checked.ok:

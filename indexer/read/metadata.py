@@ -5,14 +5,12 @@ file (same stem, ``.json``) overrides whatever fields it names.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import json
-import pathlib
 import re
 import unicodedata
 
 from indexer.models import DocumentMetadata
+from indexer.read.sidecar import apply_sidecar, read_sidecar  # noqa: F401  re-exported: sidecar.py holds them
 from indexer.read.issuer import announces_plan, issuer as issuer_of, title_case
 from indexer.text import canonical_number, document_number_mentions, document_numbers
 
@@ -200,43 +198,3 @@ def extract_metadata(text: str) -> DocumentMetadata:
         draft=any(_DRAFT_RE.search(c) for c in cells) or any(map(_DRAFT_LINE_RE.match, header)),
         title=title, implements=_implements(lead, number), signer=signer,
         based_on=tuple(m.group("what") for line in preamble if (m := _BASIS_RE.match(line))))
-
-
-_FIELD_TYPES = {"year": (int, type(None)), "draft": (bool,), "implements": (list, tuple),
-                "based_on": (list, tuple)}
-
-
-def apply_sidecar(meta: DocumentMetadata, sidecar: dict) -> DocumentMetadata:
-    """meta with every field the sidecar names replaced; an unknown key is an error."""
-    known = {f.name for f in dataclasses.fields(DocumentMetadata)}
-    for key, value in sidecar.items():
-        if key not in known:
-            raise ValueError(f"unknown metadata field {key!r} in sidecar "
-                             f"(known fields: {', '.join(sorted(known))})")
-        types = _FIELD_TYPES.get(key, (str,))
-        if not isinstance(value, types) or (key == "year" and isinstance(value, bool)):
-            raise ValueError(f"sidecar field {key!r} has a value of the wrong type: {value!r}")
-    changes = dict(sidecar)
-    for key in ("implements", "based_on"):
-        if key in changes:
-            changes[key] = tuple(str(v) for v in changes[key])
-    return dataclasses.replace(meta, **changes)
-
-
-def read_sidecar(path: pathlib.Path) -> dict | None:
-    """The parsed <stem>.json beside a corpus file, or None when there is none."""
-    path = pathlib.Path(path)
-    side = path.with_suffix(".json")
-    if side == path or not side.is_file():
-        return None
-    try:
-        data = json.loads(side.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise ValueError(f"metadata sidecar {side.name} is not valid JSON: {e.msg} "
-                         f"(line {e.lineno}, column {e.colno})") from e
-    except UnicodeDecodeError as e:
-        raise ValueError(f"metadata sidecar {side.name} is not UTF-8 text") from e
-    if not isinstance(data, dict):
-        raise ValueError(f"metadata sidecar {side.name} must hold a JSON object, "
-                         f"not {type(data).__name__}")
-    return data

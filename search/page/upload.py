@@ -166,4 +166,8 @@ def detected_metadata(name: str, corpus: Path) -> DocumentMetadata:
 def added_fields(name: str, corpus: Path) -> tuple[DocumentMetadata, dict[str, str]]:
     """(what the header of a document added by upload says, its fields as corrected now)."""
     detected = detected_metadata(name, corpus)
-    return detected, field_values(apply_sidecar(detected, read_sidecar(corpus / name) or {}))
+    try:
+        corrected = apply_sidecar(detected, read_sidecar(corpus / name) or {})
+    except ValueError:   # a sidecar that cannot be used (the indexer leaves it out too)
+        corrected = detected
+    return detected, field_values(corrected)
