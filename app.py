@@ -21,7 +21,7 @@ from search.page import state as page_state, texts, view
 from search.page.document import document_view, tree_html
 from search.page.builder import BuildStatus, ServerBuilder
 from search.page.export import CSV_FILE_NAME, CSV_MIME, figures_csv, results_csv
-from search.page.highlight import highlight_query, neutral_bidi
+from search.page.highlight import highlight_query, markdown_text, neutral_bidi
 from search.query import Filters, QueryAnalysis
 from search.results import Hit, SearchResult
 
@@ -59,7 +59,7 @@ def show_build(status: BuildStatus, live: bool) -> None:
         st.caption(texts.UPDATING)
     elif status.warning and st.session_state.get("_told") != status.warning:
         st.session_state["_told"] = status.warning
-        st.warning(texts.STALE_INDEX.format(reason=status.warning))
+        st.warning(texts.STALE_INDEX.format(reason=markdown_text(status.warning)))
         st.code(status.command, language="bash")
 
 
@@ -93,7 +93,7 @@ def init_from_url(choices: page_state.FilterChoices) -> None:
     state = page_state.state_from_params(params, choices)
     dropped = page_state.dropped_filters(params, state)
     if dropped:
-        st.warning(texts.DROPPED_FILTERS.format(values=neutral_bidi(", ".join(dropped))))
+        st.warning(texts.DROPPED_FILTERS.format(values=markdown_text(", ".join(dropped))))
     st.session_state.update(page_state.widget_values(state), _from_url=True)
 
 

@@ -18,6 +18,16 @@ def neutral_bidi(text: str) -> str:
     return _BIDI.sub("", text)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """A value from a URL or a file, for a Streamlit message that reads markdown: shown as the
+    text it is (every ASCII punctuation mark backslash-escaped, so no link, image, emphasis,
+    ":color[...]" directive or "$" formula; one line; bidirectional controls removed)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(neutral_bidi(str(text)).split()))
+
+
 def display_escape(text: str) -> str:
     """HTML-escaped text for display, bidirectional controls removed."""
     return html.escape(neutral_bidi(text))

@@ -17,6 +17,7 @@ from indexer.models import DocumentMetadata
 from indexer.read import intake
 from indexer.read.metadata import apply_sidecar, read_sidecar
 from search.page import texts
+from search.page.highlight import markdown_text
 
 LOG = logging.getLogger("plansearch.upload")
 PASSWORD_ENV = "PLANSEARCH_UPLOAD_PASSWORD"
@@ -116,7 +117,7 @@ def check_batch(files: Sequence[tuple[str, bytes]], corpus: Path) -> list[tuple[
 
 def refusal(checked: intake.Checked) -> str:
     return texts.UPLOAD_REFUSED[checked.problem].format(
-        detail=checked.detail, mb=intake.MAX_UPLOAD_BYTES // 2**20, count=intake.MAX_FILES)
+        detail=markdown_text(checked.detail), mb=intake.MAX_UPLOAD_BYTES // 2**20, count=intake.MAX_FILES)
 
 
 def found_line(checked: intake.Checked) -> str:

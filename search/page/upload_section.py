@@ -11,6 +11,7 @@ import streamlit as st
 
 from indexer.read import intake
 from search.page import texts, upload
+from search.page.highlight import markdown_text
 from search.page.builder import ServerBuilder
 
 LOG = logging.getLogger("plansearch.upload")
@@ -117,7 +118,7 @@ def add_form(checked: list[tuple[str, intake.Checked]], corpus: Path) -> bool:
 
 
 def label_md(label: str) -> str:   # the client's file name shown as text, never as markup
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in label)
+    return markdown_text(label)
 
 
 def field_inputs(values: dict[str, str], prefix: str) -> dict[str, str]:
@@ -145,5 +146,6 @@ def added_list(corpus: Path, builder: ServerBuilder) -> None:
             intake.remove(name, corpus)
         builder.request()
         st.session_state["upload_waiting"] = True
-        st.session_state["upload_note"] = (texts.UPLOAD_FIELDS_SAVED if save else texts.UPLOAD_REMOVED).format(name=name)
+        st.session_state["upload_note"] = (texts.UPLOAD_FIELDS_SAVED if save else texts.UPLOAD_REMOVED).format(
+            name=markdown_text(name))
         st.rerun()

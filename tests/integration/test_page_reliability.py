@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indexer.index import folder as store
+from search.page.highlight import markdown_text
 from tools.trials import modify_plan
 from tests.paths import PLANS
 
@@ -70,7 +71,21 @@ def test_a_link_naming_a_removed_plan_says_so(real_index, monkeypatch):
     at.query_params["q"] = "nhà ở xã hội"
     at.run()
     assert not at.exception
-    assert any("removed-plan.txt" in w.value for w in at.warning)
+    assert any(markdown_text("removed-plan.txt") in w.value for w in at.warning)
+
+
+def test_a_link_value_is_shown_as_text_never_as_markdown(real_index, monkeypatch):
+    import markdown_it
+
+    monkeypatch.setenv("PLANSEARCH_INDEX", str(real_index))
+    monkeypatch.setenv("PLANSEARCH_CORPUS", str(CORPUS))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["province"] = ["[Bấm vào đây](https://evil.example/login) ![x](https://evil.example/a.png)"]
+    at.run()
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "evil" in w.value]
+    rendered = markdown_it.MarkdownIt("commonmark").render(warning)
+    assert "<a" not in rendered and "<img" not in rendered and "[Bấm vào đây](https://evil.example/login)" in rendered
 
 
 def test_every_bad_argument_ends_cleanly(real_index, tmp_path):
