@@ -94,6 +94,9 @@ def run() -> int:
     """Exit codes: 0 built or up to date; 1 unexpected failure; 2 bad argument, unreadable
     corpus or index problem (the message names the file and the command to run); 3 the output
     cannot be written; 130 interrupted."""
+    if sys.stdout is None and "--inspect" in sys.argv:   # ">&-": the report would go nowhere
+        _say("error: cannot write the output (standard output is closed)")
+        return 3
     try:
         return main()
     except OSError as e:     # stdout of --inspect: piped into head (quiet), closed, or on a full disk

@@ -15,7 +15,7 @@ from indexer.models import LEVELS
 from indexer.structure.citation import document_label
 
 from search.cited_by import CitedBy, cited_by
-from search.query import Filters, resolve_values
+from search.query import Filters, resolve_values, without_surrogates
 from search.results import Hit, SearchResult
 from search.service import open_searcher
 
@@ -89,6 +89,7 @@ def result_text(result: SearchResult) -> str:
 
 
 def special_mode(searcher, query: str, args, filters: Filters) -> dict:
+    query = without_surrogates(query)   # echoed in the JSON: an undecodable byte cannot be printed
     if args.figures:
         from search.compare.figure_table import figure_table, figures_table_json
 
@@ -193,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> int:
     """Exit codes: 0 answered; 1 unexpected failure; 2 bad argument, unreadable input or index
     problem; 3 the output cannot be written; 130 interrupted."""
+    if sys.stdout is None:   # started with stdout closed (">&-"): print() would drop every line
+        _say("error: cannot write the results (standard output is closed)")
+        return 3
     try:
         return main()
     except BrokenPipeError:  # output piped into head or a closed pager: stop quietly

@@ -44,6 +44,11 @@ class QueryAnalysis:
     folded: tuple[str, ...] = ()
 
 
+def without_surrogates(text: str) -> str:
+    """text with every lone surrogate (an undecodable byte of argv or stdin) as U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text or "")
+
+
 def clean_query(query: str) -> str:
     """One line, no lone surrogates, at most MAX_QUERY_CHARS characters."""
     return " ".join(_SURROGATES.sub("\ufffd", query or "").split())[:MAX_QUERY_CHARS]

@@ -66,7 +66,10 @@ def connect(uri: str, timeout: float = TIMEOUT):
         raise MissingBackend("the Milvus backend needs pymilvus: pip install -r requirements-milvus.txt") from e
     # pymilvus logs every failed call with its traceback on stderr (and warns on each iterator that
     # milvus-lite gives no MVCC timestamp); the MilvusUnavailable raised here says it in one line
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    # milvus-lite (a "FILE.db" URI) serves gRPC inside this process and logs a traceback for every
+    # call it does not implement (AllocTimestamp, four per successful build)
+    for name in ("pymilvus", "grpc", "milvus_lite"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, timeout=timeout, grpc_options=GRPC_OPTIONS)
     except Exception as e:  # pymilvus raises MilvusException or grpc errors

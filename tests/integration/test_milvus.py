@@ -216,3 +216,23 @@ def test_update_of_one_document_rewrites_only_it(milvus_index, milvus_corpus):
     assert found.returncode == 0, found.stderr
     hit = json.loads(found.stdout)["hits"][0]
     assert hit["doc"] == changed and "thợ lặn" in hit["text"]
+
+
+def test_a_milvus_lite_file_build_prints_no_traceback(tmp_path):
+    """`indexer --milvus FILE.db` printed four gRPC tracebacks (AllocTimestamp) on success."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "000_2cf1338897e214e5.txt", corpus)
+    script = ("import logging, sys\n"
+              "logging.basicConfig(level=logging.WARNING, stream=sys.stderr)\n"
+              "from indexer.milvus.store import build_milvus\n"
+              "from tests.fakes import FakeEmbedder\n"
+              f"build_milvus({str(corpus)!r}, {str(tmp_path / 'm.db')!r}, FakeEmbedder())\n"
+              "print('built', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0 and "built" in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "ERROR" not in done.stderr, done.stderr[-2000:]
