@@ -229,8 +229,9 @@ def test_a_milvus_lite_file_build_prints_no_traceback(tmp_path):
     script = ("import logging, sys\n"
               "logging.basicConfig(level=logging.WARNING, stream=sys.stderr)\n"
               "from indexer.milvus.store import build_milvus\n"
+              "from pathlib import Path\n"
               "from tests.fakes import FakeEmbedder\n"
-              f"build_milvus({str(corpus)!r}, {str(tmp_path / 'm.db')!r}, FakeEmbedder())\n"
+              f"build_milvus(Path({str(corpus)!r}), {str(tmp_path / 'm.db')!r}, FakeEmbedder())\n"
               "print('built', file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).resolve().parents[2])
