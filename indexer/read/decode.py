@@ -25,8 +25,8 @@ def decode_text(data: bytes) -> str:
     utf16 = _bomless_utf16(data)
     if utf16:
         return _checked(data.decode(utf16, errors="replace"))
-    if b"\x00" in data:
-        raise UnreadableFile("binary file, not text")
+    # a NUL byte or two (a stray byte of an editor or a transfer) is not a binary file: the
+    # share of control characters decides (_checked), and NULs are dropped from the text
     try:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -66,7 +66,8 @@ def _legacy(data: bytes) -> str:
 
 
 def _checked(text: str) -> str:
-    """Refuse decoded text that is mostly control characters (a binary file)."""
+    """Refuse decoded text that is mostly control characters (a binary file); drop NULs (a NUL
+    ends a C string: the embedding of a passage stopped at it)."""
     if len(_CONTROL.findall(text)) > max(2, 0.02 * len(text)):
         raise UnreadableFile("binary file, not text")
-    return text
+    return text.replace("\x00", "")

@@ -26,7 +26,7 @@ _CELL_SPLIT_RE = re.compile(r"[|\t]")
 # look for "two blanks or more" (a new column) stay linear in the line's length.
 _BLANK_RUN_RE = re.compile(r"[^\S\t\n]{3,}")
 _HEADING_RE = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?:[IVXLC]+|1)\.\s+\S"
-                         r"|^(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+)\b|^Điều\s+\d+\.")
+                         r"|^(?:Chương|CHƯƠNG)\s+(?:[IVXLC]+|\d+)\b|^Điều\s+\d{1,3}[a-zđ]?\.")
 _DOC_TYPE_RE = re.compile(r"^(%s)(?:\s+(?P<rest>.*))?$" % "|".join(_DOC_TYPES))
 _NUMBER_LINE_RE = re.compile(r"^(?:(?:Luật|Bộ luật|Nghị quyết|Pháp lệnh)\s+số|Số)\s*[:.]?\s*(?P<val>(?:\d[\w.]*\s*)?[/-]\S*)")
 _DATE_LINE_RE = re.compile(

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from indexer.models import Document, DocumentMetadata
 from indexer.text import sentence_case
-from indexer.structure.headings import APPENDIX, ARTICLE, CHAPTER, PART, Heading
+from indexer.structure.headings import APPENDIX, ARTICLE, ATTACHMENT, CHAPTER, PART, Heading, attachment_type
 
 # Types cited by their name ("Luật Phòng, chống ma túy"), not by number, date and issuer.
 NAMED_TYPES = ("Hiến pháp", "Luật", "Bộ luật", "Pháp lệnh")
@@ -78,13 +78,13 @@ def cite(meta: DocumentMetadata, path: tuple[Heading, ...], clauses: tuple[str, 
     """The citation of a passage under path: "điểm a khoản 2 Điều 5 Luật ...", "Điều 3 Quyết
     định số ...", "Kế hoạch số ..., mục III.6"; in an appendix "Quyết định số ..., Phụ lục I,
     mục II.1"."""
-    appendix = next((h for h in path if h.kind == APPENDIX), None)
+    appendix = next((h for h in path if h.kind in (APPENDIX, ATTACHMENT)), None)
     article = next((h for h in reversed(path) if h.kind == ARTICLE), None)
     if article is None and any(h.kind in (PART, CHAPTER) for h in path):
         where = next(h.title.split(" ", 2)[:2] for h in reversed(path) if h.kind in (PART, CHAPTER))
         return _placed(meta, appendix, " ".join(where))
     if article is None:
-        own = tuple(h.label for h in path if h.kind != APPENDIX)
+        own = tuple(h.label for h in path if h.kind not in (APPENDIX, ATTACHMENT))
         label = _section_label(own)
         return _placed(meta, appendix, f"mục {label}" if label else "")
     where = " ".join(p for p in (f"điểm {point}" if point and clauses else "",
@@ -109,7 +109,9 @@ def _clauses(labels: tuple[str, ...]) -> str:
 
 def _placed(meta: DocumentMetadata, appendix: Heading | None, where: str) -> str:
     parts = [document_name(meta)]
-    if appendix is not None:
+    if appendix is not None and appendix.kind == ATTACHMENT:   # "Kế hoạch ban hành kèm theo Quyết định số ..."
+        parts = [f"{attachment_type(appendix.title) or 'Văn bản'} ban hành kèm theo {parts[0]}"]
+    elif appendix is not None:
         parts.append(" ".join(p for p in ("Phụ lục", appendix.label) if p))
     if where:
         parts.append(where)

@@ -18,6 +18,7 @@ from indexer.text import strip_markup
 PLAN, LEGAL = "plan", "legal"
 # Kinds of heading; the plan scheme's kinds are its ranks' names.
 PREAMBLE, APPENDIX = "preamble", "appendix"
+ATTACHMENT = "attachment"   # a document issued with this one ("Ban hành kèm theo Quyết định số ...")
 PART, CHAPTER, SECTION, SUBSECTION, ARTICLE = "part", "chapter", "section", "subsection", "article"
 LEGAL_RANKS = {PART: 1, CHAPTER: 2, SECTION: 3, SUBSECTION: 4, ARTICLE: 5}
 DIVISIONS = (PART, CHAPTER, SECTION, SUBSECTION)   # what groups articles: a heading and a title
@@ -59,8 +60,19 @@ class Heading:
 
 
 def legal_scheme(lines: list[str]) -> bool:
-    """True when these lines are laid out as articles: at least one line starts "Điều N."."""
-    return any(ARTICLE_RE.match(strip_markup(line)) for line in lines)
+    """True when these lines are laid out as articles: two lines or more start "Điều N.", or one
+    does before any plan heading (a one-article text). One stray "Điều 5." line after a plan's
+    "I." or "1." does not turn the plan into articles."""
+    articles, plan_first = 0, False
+    for line in lines:
+        if ARTICLE_RE.match(strip_markup(line)):
+            articles += 1
+            if articles >= 2:
+                return True
+        elif not articles and not plan_first:
+            heading = parse_plan_heading(line)
+            plan_first = heading is not None and heading.rank <= 2
+    return articles == 1 and not plan_first
 
 
 def parse_heading(raw: str, scheme: str = PLAN) -> Heading | None:
@@ -89,6 +101,25 @@ def parse_legal_heading(raw: str) -> Heading | None:
         if m and (not m.group("title") or m.group("title")[:1].isupper()) and len(line) <= _TITLE_MAX * 2:
             return Heading(LEGAL_RANKS[kind], (m.group("label") or "").strip(), line, False, kind)
     return None
+
+
+_ATTACHED_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "QUY CHẾ", "QUY ĐỊNH", "ĐIỀU LỆ", "QUY TRÌNH",
+                   "HƯỚNG DẪN", "PHƯƠNG ÁN", "DANH MỤC", "CHIẾN LƯỢC", "QUY HOẠCH")
+_ATTACHED_TYPE_RE = re.compile(r"^(?P<type>%s)(?:\s|$)" % "|".join(_ATTACHED_TYPES))
+_ISSUED_WITH_RE = re.compile(r"^[(\[]?\s*(?:được\s+)?ban\s+hành\s+kèm\s+theo\s+(?:quyết\s+định|nghị\s+quyết"
+                             r"|nghị\s+định|thông\s+tư|chỉ\s+thị)\b", re.IGNORECASE)
+
+
+def attachment_type(raw: str) -> str:
+    """ "Kế hoạch" for a line "KẾ HOẠCH ..." that can open a document issued with another; "" if not."""
+    m = _ATTACHED_TYPE_RE.match(strip_markup(raw))
+    return m.group("type").capitalize() if m else ""
+
+
+def issued_with(raw: str) -> bool:
+    """ "(Ban hành kèm theo Quyết định số ... )": the line under an attached document's title."""
+    line = strip_markup(raw)
+    return len(line) <= 300 and bool(_ISSUED_WITH_RE.match(line))
 
 
 def parse_appendix(raw: str) -> Heading | None:

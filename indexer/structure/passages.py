@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from indexer.text import strip_markup, underthesea
 from indexer.structure.citation import cite
 from indexer.models import Document, Passage
-from indexer.structure.headings import (APPENDIX, ARTICLE, CLAUSE_RE, DIVISIONS, LEGAL, POINT_RE,
-                                        parse_heading)
+from indexer.structure.headings import (APPENDIX, ARTICLE, ATTACHMENT, CLAUSE_RE, DIVISIONS, LEGAL,
+                                        POINT_RE, parse_heading)
 from indexer.structure.sections import Section, paragraphs, parse_sections
 
 MAX_CHARS = 1200
@@ -165,11 +165,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _only_heading(text: str, chunks: list[tuple[int, int, list[Unit]]], section: Section) -> bool:
     """A section whose only text is its heading (a short heading line, or a chapter's two lines)."""
-    if len(chunks) != 1 or (section.path[-1].rank == 0 and section.path[-1].kind != APPENDIX):
+    if len(chunks) != 1 or (section.path[-1].rank == 0 and section.path[-1].kind not in (APPENDIX, ATTACHMENT)):
         return False
     body = [ln for ln in section.lines[1:] if strip_markup(ln.text)]
     heading = parse_heading(section.lines[0].text, section.scheme)
-    if heading is None and section.path[-1].kind == APPENDIX:
+    if heading is None and section.path[-1].kind in (APPENDIX, ATTACHMENT):
         return not body
     if heading is None or heading.inline_body:
         return False

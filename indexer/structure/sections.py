@@ -11,9 +11,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from indexer.structure.headings import (APPENDIX, DIVISIONS, LEGAL, PLAN, PREAMBLE, Heading, any_heading,
-                                        legal_scheme, parse_appendix, parse_heading, roman,
-                                        roman_value)
+from indexer.structure.headings import (APPENDIX, ATTACHMENT, DIVISIONS, LEGAL, PLAN, PREAMBLE, Heading,
+                                        any_heading, attachment_type, issued_with, legal_scheme,
+                                        parse_appendix, parse_heading, roman, roman_value)
 from indexer.text import is_blank_line, is_boilerplate_line, strip_markup
 
 PREAMBLE_TITLE = "Phần mở đầu"
@@ -100,17 +100,43 @@ def _is_top_heading(raw: str, scheme: str) -> bool:
 
 def document_parts(lines: list[Line], continued: frozenset[int]) -> tuple[int, list[Part]]:
     """(header end, parts): the main body from its first heading to the signature block, then
-    each appendix ("PHỤ LỤC ...") after the signature block up to the next one."""
-    starts = [i for i, ln in enumerate(lines) if parse_appendix(ln.text) is not None]
-    main_end = starts[0] if starts else len(lines)
+    each document issued with it ("KẾ HOẠCH ... (Ban hành kèm theo Quyết định số ...)") and each
+    appendix ("PHỤ LỤC ..."), up to the next one; each part is read in the scheme of its own lines."""
+    starts = [(i, h) for i, ln in enumerate(lines) if (h := parse_appendix(ln.text)) is not None]
+    starts = sorted(starts + _attachments(lines, starts[0][0] if starts else len(lines)), key=lambda s: s[0])
+    main_end = starts[0][0] if starts else len(lines)
     scheme = LEGAL if legal_scheme([ln.text for ln in lines[:main_end]]) else PLAN
     header_end, first, tail = body_bounds(lines[:main_end], continued, scheme)
     parts = [Part(first, tail, scheme)]
-    for a, b in zip(starts, starts[1:] + [len(lines)]):
-        end = _tail(lines, a + 1, b)
+    for (a, heading), (b, _) in zip(starts, starts[1:] + [(len(lines), None)]):
+        end = _tail(lines, a + 1, b) if heading.kind == APPENDIX else _attachment_end(lines, a + 1, b)
         scheme = LEGAL if legal_scheme([ln.text for ln in lines[a:end]]) else PLAN
-        parts.append(Part(a + 1, end, scheme, parse_appendix(lines[a].text)))
+        parts.append(Part(a + 1, end, scheme, heading))
     return header_end, parts
+
+
+def _attachments(lines: list[Line], end: int) -> list[tuple[int, Heading]]:
+    """(index of its type line, its heading) of each document issued with this one: a type line
+    in capitals ("KẾ HOẠCH") a few lines above "(Ban hành kèm theo Quyết định số ...)", after the
+    issuing document's own body (a plan that says so under its own title is not attached)."""
+    found: list[tuple[int, Heading]] = []
+    seen_heading = False
+    for i in range(end):
+        text = lines[i].text
+        if issued_with(text) and seen_heading:
+            at = next((k for k in range(i - 1, max(-1, i - 6), -1) if attachment_type(lines[k].text)), None)
+            if at is not None and (not found or at > found[-1][0]):
+                title = " ".join(strip_markup(ln.text) for ln in lines[at:i] if not is_blank_line(ln.text))
+                found.append((at, Heading(0, "", title[:_HEADER_LINE_MAX * 2], False, ATTACHMENT)))
+        seen_heading = seen_heading or parse_heading(text, LEGAL) is not None or parse_heading(text) is not None
+    return found
+
+
+def _attachment_end(lines: list[Line], start: int, end: int) -> int:
+    """Where an attached document ends: at its own signature block, looked for after its first
+    heading (its title lines may hold words of one)."""
+    first = next((i for i in range(start, end) if any_heading(lines[i].text)), start)
+    return _tail(lines, first, end)
 
 
 def parse_sections(text: str) -> list[Section]:

@@ -161,7 +161,7 @@ def test_batch_duplicates_and_count_cap(corpus, docx_bytes):
     files = [("a.docx", docx_bytes), ("b.docx", docx_bytes)] + [(f"{i}.txt", b"") for i in range(intake.MAX_FILES)]
     out = upload.check_batch(files, corpus)
     assert [c.problem for _, c in out[:3]] == ["", "duplicate", "empty"]
-    assert out[1][1].detail == "a.docx" and upload.refusal(out[1][1]) == "Văn bản này đã có trong kho (a.docx)."
+    assert out[1][1].detail == "a.docx" and upload.refusal(out[1][1]) == "Văn bản này đã có trong kho (a\\.docx)."  # as text
     assert [c.problem for _, c in out[intake.MAX_FILES:]] == ["too_many"] * 2
     assert upload.refusal(out[-1][1]) == "Chỉ thêm được tối đa 10 tệp mỗi lần."
 
@@ -169,7 +169,7 @@ def test_batch_duplicates_and_count_cap(corpus, docx_bytes):
 def test_every_refusal_has_a_vietnamese_text():
     assert set(texts.UPLOAD_REFUSED) == set(intake.PROBLEMS)
     assert upload.refusal(intake.Checked(b"", "", problem="too_large", detail="21.0 MB")) == \
-        "Tệp quá lớn (21.0 MB; tối đa 20 MB)."
+        "Tệp quá lớn (21\\.0 MB; tối đa 20 MB)."   # the detail as text
 
 
 def test_uploads_are_off_unless_a_password_is_set():
