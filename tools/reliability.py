@@ -3,7 +3,8 @@
 Bad queries (API and CLI), bad corpus files, kill -9 during a build, damaged index files,
 concurrent searches during a rebuild. Index-building trials use FakeEmbedder (cheap,
 deterministic) so that they are fast; the CLI checks use the real default embedder.
-Prints five "tried / passed" lines (stdout and reliability-output.txt); details go to stderr.
+Slow patterns (every reader and query path at 1x and 4x input) and upload abuse (password
+guessing, bombs, hostile names and corrections). Prints one "tried / passed" line per family (stdout and reliability-output.txt); details go to stderr.
 """
 from __future__ import annotations
 import shutil
@@ -13,12 +14,15 @@ import time
 from pathlib import Path
 
 from tests.fakes import FakeEmbedder
+from tools.growth import LINEAR_LIMIT
 from tools.trials import ROOT, Outcome, copy_live_index, prepare_states, real_plans
 from tools.trials_index import concurrency_trial, crash_trials, damage_trials
 from tools.trials_cli import cli_argument_trials
 from tools.trials_hostile import bind_read_only, manifest_trials, unmount, unwritable_trials
 from tools.trials_special import corpus_b_of, special_file_trials
 from tools.trials_inputs import api_bad_queries, bad_corpus_trials, cli_bad_queries
+from tools.trials_slow import slow_pattern_trials
+from tools.trials_upload import upload_abuse_trials
 
 
 def _report(title: str, outcomes: list[Outcome]) -> tuple[int, int]:
@@ -113,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         tried, passed = _report("cli argument", _cli_arguments(work, real_index))
         lines.append(f"bad arguments and streams tried / clean: {tried} / {passed}")
         print(f"  cli arguments: {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+        t = time.perf_counter()
+        searcher = Searcher(states["A"]["index"], embedder=FakeEmbedder())
+        tried, passed = _report("slow pattern", slow_pattern_trials(searcher))
+        lines.append(f"slow patterns tried / linear (4x input, at most {LINEAR_LIMIT:.0f}x time): {tried} / {passed}")
+        tried, passed = _report("upload abuse", upload_abuse_trials(plans))
+        lines.append(f"upload abuses tried / held: {tried} / {passed}")
+        print(f"  slow patterns, upload abuse: {time.perf_counter() - t:.1f}s", file=sys.stderr)
 
         t = time.perf_counter()
         tried, identical, problems = concurrency_trial(work, states, args.threads, args.per_thread)

@@ -98,3 +98,18 @@ def test_a_rebuild_keeps_the_loaded_searcher_and_the_new_one_sees_it(states, tmp
     build_index(states["B"]["corpus"], index, fakes.FakeEmbedder())
     assert trials.answers(before) == states["A"]["answers"]
     assert trials.answers(Searcher(index, embedder=fakes.FakeEmbedder())) == states["B"]["answers"]
+
+
+def test_slow_patterns_family_is_linear(states):
+    from tools.trials_slow import slow_pattern_trials
+
+    outcomes = slow_pattern_trials(Searcher(states["A"]["index"], embedder=fakes.FakeEmbedder()))
+    assert len(outcomes) >= 15
+    assert all(o.ok for o in outcomes), [(o.name, o.detail) for o in outcomes if not o.ok]
+
+
+def test_upload_abuse_family_holds():
+    from tools.trials_upload import upload_abuse_trials
+
+    outcomes = upload_abuse_trials(sorted(PLANS.glob("*.txt")))
+    assert all(o.ok for o in outcomes), [(o.name, o.detail) for o in outcomes if not o.ok]
