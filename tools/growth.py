@@ -4,6 +4,7 @@ least of a few runs, so that other processes sharing the cores move it little; a
 less than MIN_SECONDS is repeated until it does, so that a fast function is not all noise."""
 from __future__ import annotations
 
+import gc
 import time
 from typing import Callable
 
@@ -32,6 +33,12 @@ def growth(make: Callable[[int], object], call: Callable[[object], object], n: i
     """(seconds at n, seconds at factor*n, ratio) for call(make(size))."""
     small, large = make(n), make(factor * n)
     call(small)   # warm caches and lazy imports before timing
-    t1 = cpu_seconds(lambda: call(small), repeats)
-    t4 = cpu_seconds(lambda: call(large), repeats)
+    enabled = gc.isenabled()
+    gc.disable()  # a collection of the whole heap landing in one run is not the code's growth
+    try:
+        t1 = cpu_seconds(lambda: call(small), repeats)
+        t4 = cpu_seconds(lambda: call(large), repeats)
+    finally:
+        if enabled:
+            gc.enable()
     return t1, t4, t4 / max(t1, 1e-9)

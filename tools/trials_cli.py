@@ -50,7 +50,10 @@ def _jobs(index: Path, corpus: Path, work: Path, ro_index: Path | None) -> list[
     jobs = [(f"search {n}", "search", a, e, None, None) for n, a, e in search]
     jobs += [("search - with stdin closed", "search", ["-", *ix], REFUSED, "closed", None),
              ("search stdout to /dev/full", "search", ["nhà ở", *ix], OUTPUT, None, "/dev/full"),
-             ("search stdout closed", "search", ["nhà ở", *ix], OK | OUTPUT, None, "closed"),
+             ("search stdout closed", "search", ["nhà ở", *ix], OUTPUT, None, "closed"),   # README: 3
+             ("search --json stdout closed", "search", ["nhà ở", "--json", *ix], OUTPUT, None, "closed"),
+             ("search --figures undecodable byte", "search", [os.fsdecode(b"t\xff l\xe1"), "--figures", *ix],
+              OK, None, None),
              ("search stdout into head (broken pipe)", "search", ["--queries", str(_many(work)), *ix],
               OK, None, "pipe")]
     indexer = [
