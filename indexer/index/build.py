@@ -27,6 +27,9 @@ from indexer.structure.passages import CHUNKER_VERSION, MAX_CHARS, passages_for
 from indexer.text import PIPELINE_VERSION, printable
 
 
+EMBED_CHUNK = 64     # passages per embed_passages call (the engine batches and shares them out)
+
+
 @dataclass(frozen=True)
 class BuildReport:
     documents: int
@@ -220,10 +223,11 @@ def _vectors(passages: list[Passage], documents: tuple[Document, ...], previous,
     for i, p in enumerate(passages):
         if _key(p) in reuse:
             vectors[i] = reuse[_key(p)]
-    batch = 32
-    for start in progress(range(0, len(todo), batch), "Nhúng vector"):
-        rows = todo[start:start + batch]
-        vectors[rows] = embedder.embed_passages([embedding_text(passages[i]) for i in rows])
+    texts = {i: embedding_text(passages[i]) for i in todo}
+    todo.sort(key=lambda i: len(texts[i]))      # similar lengths share a batch: little padding
+    for start in progress(range(0, len(todo), EMBED_CHUNK), "Nhúng vector"):
+        rows = todo[start:start + EMBED_CHUNK]
+        vectors[rows] = embedder.embed_passages([texts[i] for i in rows])
     return vectors, len(todo)
 
 
