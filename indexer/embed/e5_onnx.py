@@ -109,6 +109,7 @@ class OnnxE5Embedder(CachedQueries):
         out = np.empty((len(windows), self.dim), np.float32)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         groups = _batches(order, [len(w) for w in windows])
+        workers = workers if len(groups) >= workers else 1       # too few batches: share each one out
         session = self._session(recipe, 1 if workers > 1 else threads)
 
         def run(rows: list[int]) -> None:
@@ -119,8 +120,8 @@ class OnnxE5Embedder(CachedQueries):
                 ids[r, :len(windows[i])] = windows[i]
                 mask[r, :len(windows[i])] = 1
             out[rows] = session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
-        if workers > 1 and len(groups) > 1:
-            with ThreadPoolExecutor(min(workers, len(groups))) as pool:
+        if workers > 1:
+            with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(run, groups[::-1]))          # longest first: the last to start is short
         else:
             for rows in groups:

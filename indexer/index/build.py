@@ -255,11 +255,11 @@ def index_is_current(index_dir: Path, corpus: Path) -> bool:
     return manifest.get("corpus") == fingerprint
 
 
-def embedder_for(index_dir: Path) -> Embedder:
+def embedder_for(index_dir: Path, progress=None) -> Embedder:
     """The embedder an existing index was built with, so that an update keeps its vectors
     comparable; the default one when there is no readable index yet."""
     try:
         _, manifest = store.read_manifest(index_dir)
     except store.IndexProblem:
-        return make_embedder()
-    return make_embedder(*built_with(manifest))
+        return make_embedder(progress=progress)
+    return make_embedder(*built_with(manifest), progress=progress)

