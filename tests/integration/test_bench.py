@@ -61,3 +61,5 @@ def test_small_scale_mode_prints_vector_and_lexical_figures(tmp_path):
     assert "synthetic:" in text
     recall = float(re.search(r"recall@10 vs exact search \(20 queries\): ([0-9.]+)", text).group(1))
     assert recall == 1.0  # 3000 passages are below EXACT_LIMIT: exact search
+    assert "[3000] filtered vector query p50 / p95 (filter allows 300 rows, k=10, 1 thread)" in text
+    assert re.search(r"filtered hits returned \(min / mean of 20 queries; k=10\): 10 / 10\.0 .*ok\)", text), text
