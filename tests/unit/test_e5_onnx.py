@@ -128,8 +128,8 @@ def cache_dir(tmp_path_factory) -> Path:
 
 
 def embedder(model_path, cache_dir, quantize=True):
-    from indexer.embed.e5_onnx import DEFAULT_MODEL, MODEL_NAME, OnnxE5Embedder
-    return OnnxE5Embedder(MODEL_NAME if quantize else DEFAULT_MODEL, source=model_path, cache_dir=cache_dir)
+    from indexer.embed.e5_onnx import FP32_MODEL, MODEL_NAME, OnnxE5Embedder
+    return OnnxE5Embedder(MODEL_NAME if quantize else FP32_MODEL, source=model_path, cache_dir=cache_dir)
 
 
 TEXTS = ["abc", "ab. c", "đế 12", "a\tb\u00a0c  c", "xyz qq", "Ａbc\x01", "ab " * 9, "c"]
