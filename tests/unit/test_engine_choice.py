@@ -52,4 +52,4 @@ def test_an_index_keeps_its_engine_and_says_how_to_switch(tmp_path, made, capsys
 
 def test_help_says_what_model_means_for_each_engine():
     text = " ".join(cli.parser().format_help().split())
-    assert "multilingual-e5-small-int8-static (default)" in text and "transformers: a Hugging Face id" in text
+    assert "int8-static (default)" in text and "a Hugging Face id" in text
