@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,13 +53,15 @@ def cold_start(index_dir: Path, corpus: Path, repeats: int) -> tuple[list[float]
         "t2=time.perf_counter()\n"
         f"r=s.search({COLD_QUERY!r})\n"
         "t3=time.perf_counter()\n"
-        "print(json.dumps({'imports':t1-t0,'load':t2-t1,'first query':t3-t2}))\n")
+        "hwm=[l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+        "print(json.dumps({'imports':t1-t0,'load':t2-t1,'first query':t3-t2,'rss_kb':int(hwm[0]) if hwm else 0}))\n")
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=root)
     total = time.perf_counter() - t
     parts = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {}
     if parts:
-        parts["interpreter start + exit"] = total - sum(parts.values())
+        parts["rss_mb"] = parts.pop("rss_kb") / 1024
+        parts["interpreter start + exit"] = total - sum(v for k, v in parts.items() if k != "rss_mb")
     return walls, parts
 
 
@@ -132,14 +133,16 @@ def run_seed(corpus: Path, tiny: bool) -> None:
         line("cold start (new process: python -m search QUERY, to first result; best of "
              f"{len(walls)}: {', '.join(f'{w:.2f}' for w in walls)})", f"{cold:.2f}", "s",
              f"<= {TARGETS['cold_start_s']} s", cold <= TARGETS["cold_start_s"])
+        search_rss = parts.pop("rss_mb", float("nan"))
         for name, secs in parts.items():
             line(f"  cold start part: {name}", f"{secs:.2f}", "s")
 
         run_queries(index_dir, embedder, QUERIES[:5] if tiny else QUERIES)
         line("peak RSS (this process)", f"{peak_rss_mb():.0f}", "MB")
-        child = peak_rss_mb(resource.RUSAGE_CHILDREN)
-        line("peak RSS of a search process (largest child: cold-start process)", f"{child:.0f}", "MB",
-             f"<= {TARGETS['search_rss_mb']} MB", child <= TARGETS["search_rss_mb"])
+        # the child's own VmHWM: RUSAGE_CHILDREN would report this process's peak, which a
+        # child started by vfork + exec inherits into its rusage on Linux
+        line("peak RSS of a search process (VmHWM of the cold-start process: load + first query)",
+             f"{search_rss:.0f}", "MB", f"<= {TARGETS['search_rss_mb']} MB", search_rss <= TARGETS["search_rss_mb"])
         line("index size on disk", f"{folder_mb(Path(report.folder)):.1f}", "MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
