@@ -5,31 +5,41 @@ import argparse
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from indexer.embed.base import MissingBackend
 from indexer.embed.engines import BACKENDS, DEFAULT_BACKEND, make_embedder
 from indexer.index.folder import IndexProblem
+from indexer.progress import LOG_EVERY, stderr_progress
 from indexer.read.intake import add_files
 from indexer.text import printable
 
 
-def tqdm_progress(items, desc):
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, file=sys.stderr, leave=False, disable=None)
-
-
 def model_progress():
-    """A progress callable (fraction, message) for the one-time model conversion, on stderr."""
+    """A progress callable (fraction, message) for the one-time model conversion, on stderr: a bar
+    on a terminal, a line every few seconds in a log."""
     from tqdm import tqdm
 
-    bar = tqdm(total=100, desc="Chuẩn bị mô hình", file=sys.stderr, leave=False, disable=None)
+    if not sys.stderr.isatty():
+        return _logged_fraction("Chuẩn bị mô hình")
+    bar = tqdm(total=100, desc="Chuẩn bị mô hình", file=sys.stderr, leave=False)
 
     def report(done: float, message: str) -> None:
         bar.n = round(100 * min(1.0, done))
         bar.set_postfix_str(message[:40])
         bar.refresh()
+    return report
+
+
+def _logged_fraction(desc: str):
+    last = [float("-inf")]
+
+    def report(done: float, message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= LOG_EVERY or done >= 1.0:
+            last[0] = now
+            _say(f"{desc}: {round(100 * min(1.0, done))}% {message[:60]}")
     return report
 
 
@@ -83,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 from indexer.index.build import build_index
 
             text = describe(build_index(args.corpus, args.milvus or args.index, embedder,
-                                        force=args.rebuild, progress=tqdm_progress, log=_say))
+                                        force=args.rebuild, progress=stderr_progress, log=_say))
     except (IndexProblem, MissingBackend, OSError, ValueError) as e:
         _say(f"error: {e}")
         return 2
