@@ -18,7 +18,8 @@ from indexer.text import document_numbers, folded_syllables, ngrams
 
 from search.citing import Citing, build_citing, lead_with, named_article
 from search.fusion import weighted_rrf
-from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_ranking
+from search.phrases import analysis_terms, covers_query, matched_terms, phrase_coverage, phrase_ranking
+from search.relevance import CONTENT_SHARE, content_share, dense_lift, margin_for, stand_out, word_weights
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, DocumentGroup, SearchResult
 from search.sources import EmbeddedSource, Scope, Source
@@ -28,13 +29,6 @@ CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its document relevant
 SHORT_PHRASE = 4         # queries of up to this many trigrams (6 syllables) must appear whole
 COVER_POOL = 120          # keyword candidates checked for holding every word of the query
-# A descriptive or English question is answered when the best passage's cosine stands DENSE_MARGIN
-# above the median cosine of the dense candidates (e5-small's absolute cosines say little: an
-# off-topic question's best passage can score above an on-topic one's; the lift above the crowd
-# says more); then the passages within DENSE_SPREAD of the best answer it. Calibrated on 20
-# hand-made on- and off-topic questions (tests/integration/test_relevance.py): 8/10 right each way.
-DENSE_MARGIN = 0.039
-DENSE_SPREAD = 0.02
 EMPTY_QUERY = "Hãy nhập nội dung cần tìm (từ khóa, câu hỏi hoặc số hiệu văn bản)."
 
 # How much each ranked list counts, by kind of query.
@@ -78,6 +72,7 @@ class Searcher:
             self._sections.setdefault((p.doc, p.section), []).append(i)
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
         self._names = document_names(self.documents)
+        self._df: dict[str, int] = {}
         self._citing: Citing | None = None
 
     @property
@@ -150,7 +145,8 @@ class Searcher:
             return made[i]
 
         with _timed(timings, "grouping"):
-            relevant = lead_with(self._relevant(fused, rankings, analysis, exact, sims), article)
+            relevant, evidence = self._relevant(fused, rankings, analysis, exact, sims)
+            relevant = lead_with(relevant, article)
         answers = {i for i, _ in relevant}
         hits = tuple(hit(i, s) for i, s in fused[:k])
         hits_before = timings.get("hits", 0.0)
@@ -159,7 +155,7 @@ class Searcher:
         timings["grouping"] -= timings.get("hits", 0.0) - hits_before  # hits are their own stage
         weak = not answers
         return SearchResult(analysis, hits, groups, weak=weak, seconds=time.perf_counter() - t0,
-                            timings=timings)
+                            timings=timings, evidence=evidence, dense_lift=dense_lift(sims))
 
     def _fuse(self, rankings: dict[str, list[int]], analysis: QueryAnalysis) -> list[tuple[int, float]]:
         """Weighted RRF of the ranked lists; when the query names a document of the index by its
@@ -219,23 +215,39 @@ class Searcher:
                    answers)
 
     def _relevant(self, fused, rankings, analysis: QueryAnalysis, exact: set[int],
-                  sims: dict[int, float]) -> list[tuple[int, float]]:
-        """The passages that answer the query, best first (a document is relevant when it has one):
-        for a document number, those citing it, and only those; else those keeping the query
-        as a phrase (all of a short one, half of a long one), when any passage does; else those
-        holding all its words (as whole words), when any does; else (a descriptive, paraphrased
-        or English question) those whose vector stands out from the crowd (DENSE_MARGIN)."""
+                  sims: dict[int, float]) -> tuple[list[tuple[int, float]], str]:
+        """The passages that answer the query, best first (a document is relevant when it has one),
+        and by what evidence: for a document number, those citing it, and only those; else those
+        keeping the query as a phrase (all of a short one, half of a long one), when any passage
+        does; else those holding all its words (as whole words), when any does; else those holding
+        its rare content words (search.relevance.CONTENT_SHARE of their weight), when any does; else
+        (a paraphrased or English question) those whose vector stands out from the crowd."""
         if analysis.doc_numbers:
-            return [x for x in fused if x[0] in exact]
+            return [x for x in fused if x[0] in exact], "number"
         phrased, worded = self._lexical_answers(rankings, analysis)
         if phrased or worded:   # the phrase where some passage keeps it, else all its words
-            return [x for x in fused if x[0] in (phrased or worded)]
-        if not sims:
-            return []
-        best = max(sims.values())
-        if best - float(np.median(list(sims.values()))) < DENSE_MARGIN:
-            return []
-        return [x for x in fused if sims.get(x[0], 0.0) >= best - DENSE_SPREAD]
+            return [x for x in fused if x[0] in (phrased or worded)], "phrase" if phrased else "words"
+        if held := self._content_answers(rankings, analysis):
+            return [x for x in fused if x[0] in held], "content"
+        meant = stand_out(sims, margin_for(analysis.kind))
+        return [x for x in fused if x[0] in meant], "meaning" if meant else ""
+
+    def _content_answers(self, rankings, analysis: QueryAnalysis) -> set[int]:
+        if analysis.kind == "english":
+            return set()
+        terms = analysis_terms(analysis)
+        weights = word_weights(terms, self._frequency, len(self.passages))
+        pool = dict.fromkeys(rankings.get("phrase", []) + rankings.get("words", [])[:COVER_POOL]
+                             + rankings.get("folded", [])[:COVER_POOL])
+        return {i for i in pool if content_share(self.passages[i].body, terms, weights) >= CONTENT_SHARE}
+
+    def _frequency(self, token: str) -> int:
+        """How many passages of the index hold a "folded" field token (cached)."""
+        if token not in self._df:
+            everywhere = Scope(Filters())
+            self._df[token] = len(self.source.lexical("folded", (token,), everywhere, min(len(self.passages), 16384))) \
+                if token in self.folded_vocab else 0
+        return self._df[token]
 
     def _lexical_answers(self, rankings, analysis: QueryAnalysis) -> tuple[set[int], set[int]]:
         """(passages keeping the query as a phrase, passages holding all its words)."""

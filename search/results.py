@@ -35,6 +35,8 @@ class SearchResult:
     seconds: float = 0.0
     message: str = ""                 # a short note for the user (Vietnamese), e.g. empty query
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the search
+    evidence: str = ""                # what made passages answer: number, phrase, words, content, meaning
+    dense_lift: float = 0.0           # best dense cosine minus the median one (search.relevance)
 
     @property
     def relevant_groups(self) -> tuple[DocumentGroup, ...]:

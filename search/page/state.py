@@ -2,6 +2,8 @@
 helpers the page needs besides rendering. No Streamlit here, so all of it can be tested alone."""
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -21,11 +23,13 @@ MODES = {MODE_SEARCH: "Tìm kiếm", MODE_FIGURES: "So sánh số liệu", MODE_
 FIGURE_HEADERS = {"document": "Văn bản", "province": "Tỉnh/thành", "level": "Cấp", "figure": "Số liệu",
                   "measure": "Nội dung đo", "target year": "Năm mục tiêu", "citation": "Trích dẫn"}
 NO_FIGURE = "Không có số liệu"
-# Widths (px) that keep every column on a 1400 px screen with the sidebar open, and a whole
-# figure ("ít nhất 3.700 căn hộ") in its cell. st.column_config accepts plain dicts.
-FIGURE_COLUMNS = {"Văn bản": {"width": 175}, "Tỉnh/thành": {"width": 85}, "Cấp": {"width": 58},
-                  "Số liệu": {"width": 150}, "Nội dung đo": {"width": 215}, "Năm mục tiêu": {"width": 95},
-                  "Trích dẫn": {"width": 200}}
+# Widths (px) that keep every column on a 1400 px screen with the sidebar open, a whole figure
+# ("ít nhất 3.700 căn hộ") in its cell and the measure readable: rows of FIGURE_ROW_PX wrap long
+# text onto three lines. st.column_config accepts plain dicts.
+FIGURE_COLUMNS = {"Văn bản": {"width": 165}, "Tỉnh/thành": {"width": 80}, "Cấp": {"width": 52},
+                  "Số liệu": {"width": 140}, "Nội dung đo": {"width": 300}, "Năm mục tiêu": {"width": 80},
+                  "Trích dẫn": {"width": 170}}
+FIGURE_ROW_PX = 72
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,11 @@ def widget_values(state: PageState) -> dict:
     return {"q": "" if draft else state.query, "draft": draft, "province": list(f.provinces),
             "level": list(f.levels), "year": list(f.years), "doc_type": list(f.doc_types),
             "doc": list(f.documents), "k": state.k, "mode": state.mode}
+
+
+def search_key(state: PageState) -> str:
+    """A short key that changes with the search (query, filters, k): widgets keyed by it start anew."""
+    return format(zlib.crc32(json.dumps(params_from_state(state), sort_keys=True).encode("utf-8")), "08x")
 
 
 def url_update(have: Mapping[str, Sequence[str]], state: PageState) -> dict[str, str | list[str]] | None:

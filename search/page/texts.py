@@ -27,7 +27,15 @@ DOCUMENT_TITLE = "Toàn văn"
 BEFORE_LABEL = "Các phần phía trước"
 OTHERS = "Các đoạn gần nhất dưới đây không khớp rõ với nội dung cần tìm."
 FIGURES_CSV_NAME = "so-lieu.csv"
+CHART_DOCUMENT = "Văn bản"
+CHART_VALUE = "Số liệu"
 FILTER_TYPE = "Loại văn bản"
+NOTHING_ANSWERS = ("Không văn bản nào có đoạn khớp với nội dung cần tìm. Các đoạn gần nhất (không khớp rõ) "
+                   "ở thẻ “Xếp hạng chung”.")
+FACETS_LABEL = "Loại văn bản (có đoạn liên quan/tổng số)"
+SIDE_BY_SIDE_LABEL = "Văn bản đặt cạnh nhau ({count} văn bản có đoạn liên quan, xếp theo mức khớp)"
+SIDE_BY_SIDE_HINT = "Chọn văn bản để so sánh"
+OTHER_DOCUMENTS = "{count} văn bản khác có đoạn liên quan (nhấn để xem đoạn khớp nhất):"
 FILTER_DOCUMENT = "Văn bản"
 REF_OPEN_DOCUMENT = "Mở toàn văn tại điều này"
 REF_EXTERNAL = "Văn bản ngoài kho: {key}"
@@ -78,7 +86,9 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             "details.ref[open]>.ref-body{display:block;margin:0.3rem 0 0.5rem;padding:0.4rem 0.6rem;"
             "border-left:3px solid #0b57d0;background:#f5f8ff;font-size:0.92rem}"
             ".ref-cite{display:block;font-weight:600;margin-bottom:0.2rem}.ref-text{display:block;margin-bottom:0.2rem}"
-            "</style>")
+            # the documents side by side: a column never narrower than 280 px, a row wraps instead
+            ".st-key-compare [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
+            ".st-key-compare [data-testid='stColumn']{min-width:280px}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 # A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
 # highlighted word.
@@ -87,9 +97,12 @@ COPY_SCRIPT = ("<script>if(!window.pageCopy){window.pageCopy=true;document.addEv
                "navigator.clipboard.writeText(b.dataset.copy).then(()=>{b.textContent='" + COPIED + "';"
                "setTimeout(()=>{b.textContent=label},1500)})},true);"
                "const toMark=()=>document.querySelectorAll('div[style*=\"max-height: 11rem\"]').forEach(c=>{"
-               "const m=c.querySelector('mark');if(!m||c.dataset.at===m.textContent)return;c.dataset.at=m.textContent;"
-               "c.scrollTop+=m.getBoundingClientRect().top-c.getBoundingClientRect().top-24});"
-               "new MutationObserver(()=>setTimeout(toMark,50)).observe(document.body,{childList:true,subtree:true})}"
+               "if(c.dataset.at===c.innerHTML)return;c.dataset.at=c.innerHTML;c.scrollTop=0;"
+               "const m=c.querySelector('mark');if(m)c.scrollTop+=m.getBoundingClientRect().top-c.getBoundingClientRect().top-24});"
+               # the document view opens at the passage it was opened from
+               "const toHit=()=>document.querySelectorAll('[role=dialog] div[style*=\"240, 180, 0\"]').forEach(d=>{"
+               "if(d.dataset.shown)return;d.dataset.shown='1';d.scrollIntoView({block:'center'})});"
+               "new MutationObserver(()=>setTimeout(()=>{toMark();toHit()},50)).observe(document.body,{childList:true,subtree:true})}"
                "</script>")
 DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: văn bản, "
                "<ins>chỉ có trong văn bản</ins> · chữ thường: giống nhau")

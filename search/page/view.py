@@ -10,7 +10,7 @@ from typing import Sequence
 
 from indexer.structure.sections import PREAMBLE_TITLE
 from indexer.text import fold_accents, normalize_for_matching
-from search.compare.figure_table import FigureRow
+from search.compare.figure_table import FigureRow, topic_tokens
 from search.page import texts
 from search.results import Hit, DocumentGroup, SearchResult
 
@@ -78,13 +78,37 @@ class ChartBar:
     label: str      # the figure as written ("trên 95%")
 
 
-def chart_bars(rows: Sequence[FigureRow]) -> tuple[ChartBar, ...]:
-    """The first figure of each document, when those figures share one unit (a chart of 95% beside
-    3.700 căn hộ would mislead); empty otherwise."""
-    firsts = [(r.label, r.figures[0].figure) for r in rows if r.figures and r.figures[0].figure.number is not None]
-    if len(firsts) < 2 or len({f.unit for _, f in firsts}) != 1:
-        return ()
-    return tuple(ChartBar(label, f.number, f.value_text) for label, f in firsts)
+@dataclass(frozen=True)
+class MeasureChart:
+    """One chart: the documents' figures for one measure in one unit (never two measures on an axis)."""
+    measure: str    # as the first (best) document words it
+    unit: str
+    bars: tuple[ChartBar, ...]
+
+
+SAME_MEASURE = 0.6   # share of topic words two measures must share (Jaccard) to be charted together
+
+
+def _same_measure(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a | b) and len(a & b) / len(a | b) >= SAME_MEASURE
+
+
+def measure_charts(rows: Sequence[FigureRow]) -> tuple[MeasureChart, ...]:
+    """The best figure of each document, grouped by what it measures and its unit: one chart per
+    measure that at least two documents state (95 % "qua đào tạo" and 25 % "có bằng cấp,
+    chứng chỉ" are two measures, and 3.700 căn hộ is no percentage)."""
+    groups: list[tuple[frozenset[str], str, str, list[ChartBar]]] = []
+    for r in rows:
+        if not r.figures or (f := r.figures[0].figure).number is None:
+            continue
+        words = topic_tokens(f.measure)
+        bar = ChartBar(r.label, f.number, f.value_text)
+        home = next((g for g in groups if g[1] == f.unit and _same_measure(g[0], words)), None)
+        if home:
+            home[3].append(bar)
+        else:
+            groups.append((words, f.unit, f.measure, [bar]))
+    return tuple(MeasureChart(measure, unit, tuple(bars)) for _, unit, measure, bars in groups if len(bars) >= 2)
 
 
 # The bench's full build: 193 kB of documents in 60 s on 2 cores (almost all of it embedding).
