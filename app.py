@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from search.page import references_section, upload_section
+from search.page import compare_section, references_section, upload_section
 from indexer.index import folder as store
 from indexer.models import DocumentMetadata
 from indexer.structure.citation import document_label
@@ -181,35 +181,20 @@ def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str
             html_block(highlight_query(p.text, query), texts.CURRENT_STYLE if p == hit.passage else texts.CONTEXT_STYLE)
 
 
-def documents_side_by_side(searcher: Searcher, result: SearchResult) -> None:
-    for col, group in zip(st.columns(len(groups := result.groups)), groups):
-        with col:
-            html_block(html.escape(document_label(group.metadata)), texts.TITLE_STYLE)
-            html_block(html.escape(page_state.document_facts(group.metadata)), texts.CRUMB_STYLE)
-            if not group.hits:
-                st.caption(texts.NO_PASSAGE)
-    for row in view.grid_rows(groups):   # one row per part of the plans (targets, tasks, ...)
-        st.caption(row.topic)
-        for col, hits in zip(st.columns(len(groups)), row.cells):
-            for hit in hits:
-                with col.container(border=True):
-                    passage_block(searcher, hit, result.query, "grid")
-
-
 def top_bar(caption: str, label: str, data: bytes, file_name: str, key: str) -> None:
     top, button = st.columns([4, 1], vertical_alignment="center")
     top.caption(caption)
     button.download_button(label, data, file_name=file_name, mime=CSV_MIME, on_click="ignore", key=key, width="stretch")
 
 
-def show_result(searcher: Searcher, result: SearchResult) -> None:
+def show_result(searcher: Searcher, result: SearchResult, key: str) -> None:
     top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result), CSV_FILE_NAME, "download")
     if result.weak:
         st.warning(texts.WEAK)
     references_section.implementing_view(result)
     by_document, ranked = st.tabs(["Theo văn bản", "Xếp hạng chung"])
     with by_document:
-        documents_side_by_side(searcher, result)
+        compare_section.section(result, lambda hit: passage_block(searcher, hit, result.query, "grid"), key)
     answers, others = view.split_ranked(result.hits)
     with ranked:
         for rank, hit in enumerate(answers + others, 1):
@@ -229,10 +214,12 @@ def show_figures(searcher: Searcher, query: str, k: int, filters: Filters) -> No
             texts.FIGURES_CSV_NAME, "download_figures")
     if not with_figures:
         st.info(texts.NO_FIGURES)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS)
-    if bars := view.chart_bars(rows):   # under the table: beside it, the table's columns would not fit
-        st.bar_chart({"Văn bản": [b.document for b in bars], "Số liệu": [b.value for b in bars]},
-                     x="Văn bản", y="Số liệu", horizontal=True, height=60 + 40 * len(bars))
+    st.dataframe(table, hide_index=True, width="stretch", column_config=page_state.FIGURE_COLUMNS,
+                 row_height=page_state.FIGURE_ROW_PX)
+    for chart in view.measure_charts(rows):   # under the table: beside it, the table's columns would not fit
+        st.caption(neutral_bidi(f"{chart.measure} ({chart.unit})"))
+        st.bar_chart({texts.CHART_DOCUMENT: [b.document for b in chart.bars], texts.CHART_VALUE: [b.value for b in chart.bars]},
+                     x=texts.CHART_DOCUMENT, y=texts.CHART_VALUE, horizontal=True, height=60 + 40 * len(chart.bars))
 
 
 def show_similar(result: SimilarResult) -> None:
@@ -287,14 +274,14 @@ def main() -> None:
     query = search_box()
     if (opened := references_section.hit_to_open(searcher)) is not None:   # a link to a cited article
         document_dialog(searcher, opened, searcher.analyze(query))
-    sync_url(page_state.PageState(query, filters, k, mode))
+    sync_url(state := page_state.PageState(query, filters, k, mode))
     if not query.strip():
         st.info(texts.FIGURES_HINT if mode == page_state.MODE_FIGURES else texts.HINT)
         return
     if mode == page_state.MODE_FIGURES:
         show_figures(searcher, query, k, filters)
         return
-    render(guarded("search", searcher.search, query, k=k, filters=filters), lambda r: show_result(searcher, r))
+    render(guarded("search", searcher.search, query, k=k, filters=filters), lambda r: show_result(searcher, r, page_state.search_key(state)))
 
 
 try:

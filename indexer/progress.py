@@ -19,9 +19,10 @@ def duration(seconds: float) -> str:
 def progress_line(desc: str, done: int, total: int | None, elapsed: float) -> str:
     """One line of a log: what is done of how much, the rate, and the time left when known."""
     rate = done / elapsed if elapsed > 0 else 0.0
+    speed = f"{rate:.1f}/s" if rate >= 1 or not rate else f"{rate * 60:.1f}/phút"
     if not total:
-        return f"{desc}: {done}, {rate:.1f}/s"
-    line = f"{desc}: {done}/{total} ({100 * done // total}%), {rate:.1f}/s"
+        return f"{desc}: {done}, {speed}"
+    line = f"{desc}: {done}/{total} ({100 * done // total}%), {speed}"
     if done and done < total and rate > 0:
         line += f", còn khoảng {duration((total - done) / rate)}"
     return line

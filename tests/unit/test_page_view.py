@@ -69,13 +69,19 @@ def test_short_drafts_and_overlap_order():
     assert [p.doc for p in ordered] == ["c", "a", "b"]
 
 
-def test_chart_only_when_first_figures_share_a_unit():
-    def row(label, value, unit):
-        f = Figure("a.txt", f"{value}{unit}", value, unit, "", "m", 2030)
+def test_one_chart_per_measure_never_two_measures_on_an_axis():
+    def row(label, value, unit, measure):
+        f = Figure("a.txt", f"{value}{unit}", value, unit, "", measure, 2030)
         return FigureRow(label, PLAN, label, (ScoredFigure(f, 1.0),))
-    bars = view.chart_bars([row("A", 95.0, "%"), row("B", 97.0, "%")])
-    assert [(b.document, b.value) for b in bars] == [("A", 95.0), ("B", 97.0)]
-    assert view.chart_bars([row("A", 95.0, "%"), row("B", 3700.0, "căn hộ")]) == ()
+    charts = view.measure_charts([row("A", 87.0, "%", "lao động qua đào tạo"),
+                                  row("B", 25.0, "%", "lao động qua đào tạo có bằng cấp, chứng chỉ"),
+                                  row("C", 80.0, "%", "lao động đã qua đào tạo"),
+                                  row("D", 3700.0, "căn hộ", "lao động qua đào tạo"),
+                                  row("E", 35.0, "%", "lao động qua đào tạo có bằng cấp, chứng chỉ")])
+    assert [(c.measure, c.unit, [b.document for b in c.bars]) for c in charts] == [
+        ("lao động qua đào tạo", "%", ["A", "C"]),
+        ("lao động qua đào tạo có bằng cấp, chứng chỉ", "%", ["B", "E"])]
+    assert view.measure_charts([row("A", 95.0, "%", "nhà ở"), row("B", 3700.0, "căn hộ", "nhà ở")]) == ()
 
 
 def test_build_estimate_scales_with_the_corpus():

@@ -17,6 +17,7 @@ def test_a_line_says_done_total_rate_and_time_left():
     assert progress_line("Nhúng vector", 120, 600, 40.0) == "Nhúng vector: 120/600 (20%), 3.0/s, còn khoảng 2 phút 40 giây"
     assert progress_line("Nhúng vector", 600, 600, 200.0) == "Nhúng vector: 600/600 (100%), 3.0/s"
     assert progress_line("Đọc tệp", 0, 20, 0.0) == "Đọc tệp: 0/20 (0%), 0.0/s"
+    assert progress_line("Nhúng vector", 13, 53, 600.0) == "Nhúng vector: 13/53 (24%), 1.3/phút, còn khoảng 30 phút 46 giây"
     assert duration(40) == "40 giây" and duration(3600) == "60 phút 0 giây"
 
 
