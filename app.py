@@ -188,7 +188,8 @@ def top_bar(caption: str, label: str, data: bytes, file_name: str, key: str) -> 
 
 
 def show_result(searcher: Searcher, result: SearchResult, key: str) -> None:
-    top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result), CSV_FILE_NAME, "download")
+    top_bar(view.result_caption(result), "Tải kết quả (CSV)", results_csv(result, searcher.document_passages),
+            CSV_FILE_NAME, "download")
     if result.weak:
         st.warning(texts.WEAK)
     references_section.implementing_view(result)

@@ -47,8 +47,9 @@ def section(result: SearchResult, show: ShowPassage, key: str) -> None:
     rest = compare.others(shown, chosen)
     if rest:
         st.caption(texts.OTHER_DOCUMENTS.format(count=len(rest)))
-        for n, group in enumerate(rest, 1):
-            compact(group, result, n)
+        with st.container(key="others"):
+            for group in rest:
+                compact(group, result)
 
 
 def draw_band(band: compare.Band, show: ShowPassage) -> None:
@@ -68,10 +69,9 @@ def draw_band(band: compare.Band, show: ShowPassage) -> None:
                     show(hit)
 
 
-def compact(group: DocumentGroup, result: SearchResult, n: int) -> None:
-    """One line per document (its label and where its best passage stands); open: that passage."""
-    best = group.hits[0]
-    title = f"{n}. {document_label(group.metadata)} · {crumb(best.passage)}"
+def compact(group: DocumentGroup, result: SearchResult) -> None:
+    """One line per document (its label and where its best passage stands); open: its passages."""
+    title = f"{document_label(group.metadata)} · {crumb(group.hits[0].passage)}"
     with st.expander(neutral_bidi(title[:180])):
         for hit in group.hits:
             block(html.escape(crumb(hit.passage)), texts.CRUMB_STYLE)

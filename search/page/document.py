@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from indexer.models import Passage
+from search.page.plain import plain_text
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def tree_html(tree: Sequence[TreeLine]) -> str:
     """The section tree as escaped HTML lines, the hit's path in bold."""
     out = []
     for line in tree:
-        text = html.escape(line.heading[:120])
+        text = html.escape(plain_text(line.heading)[:120])
         text = f"<b>{text}</b>" if line.on_path else text
         out.append(f'<div style="padding-left:{line.depth * 1.1:.1f}rem">{text}</div>')
     return "".join(out)

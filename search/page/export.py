@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Callable, Sequence
 
 from indexer.structure.citation import document_label
 
+from indexer.models import Passage
 from search.compare.figure_table import CSV_COLUMNS, FigureRow, table_rows
+from search.page.plain import plain_text
 from search.page.state import FIGURE_HEADERS
 from search.results import Hit, SearchResult
 
@@ -24,15 +27,35 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def csv_row(hit: Hit) -> tuple[str, ...]:
+Passages = Callable[[str], Sequence[Passage]]   # a document's passages in order (Searcher.document_passages)
+
+
+def full_heading(heading: str, passages: Sequence[Passage]) -> str:
+    """A heading the index shortened ("6. Nâng cao phúc lợi … các…") as its document writes it:
+    the line of the document that begins with it; as it is when none does."""
+    if not heading.endswith("…"):
+        return heading
+    stem = heading[:-1].strip()
+    for p in passages:
+        for line in p.text.splitlines():
+            line = plain_text(line).strip()
+            if line.startswith(stem):
+                return line.rstrip(":")
+    return heading
+
+
+def csv_row(hit: Hit, passages: Passages | None = None) -> tuple[str, ...]:
     meta, p = hit.metadata, hit.passage
     date = meta.date or (str(meta.year) if meta.year else "")
-    return (document_label(meta), meta.number, date, " > ".join(p.section), p.citation, p.text)
+    whole = passages(p.doc) if passages else ()
+    section = " > ".join(full_heading(plain_text(h), whole) for h in p.section)
+    return (document_label(meta), meta.number, date, section, p.citation, plain_text(p.text))
 
 
-def csv_rows(result: SearchResult) -> list[tuple[str, ...]]:
-    """The header, then one row per hit of the ranked list, best first."""
-    return [CSV_HEADER] + [csv_row(h) for h in result.hits]
+def csv_rows(result: SearchResult, passages: Passages | None = None) -> list[tuple[str, ...]]:
+    """The header, then one row per hit of the ranked list, best first; with passages (the
+    document's passages), the headings the index shortened are written whole."""
+    return [CSV_HEADER] + [csv_row(h, passages) for h in result.hits]
 
 
 def _csv_bytes(rows) -> bytes:
@@ -43,8 +66,8 @@ def _csv_bytes(rows) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def results_csv(result: SearchResult) -> bytes:
-    return _csv_bytes(csv_rows(result))
+def results_csv(result: SearchResult, passages: Passages | None = None) -> bytes:
+    return _csv_bytes(csv_rows(result, passages))
 
 
 def figures_csv(rows: tuple[FigureRow, ...]) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from search.page.plain import plain_text
 from search.phrases import analysis_terms, find_matches
 from search.query import QueryAnalysis
 
@@ -35,8 +36,9 @@ def display_escape(text: str) -> str:
 
 def highlight_query(text: str, analysis: QueryAnalysis) -> str:
     """Escape text and mark the query's whole words, phrases and document numbers in it
-    (accent-insensitive for a query typed without diacritics): any passage, not only a hit."""
-    text = neutral_bidi(text)
+    (accent-insensitive for a query typed without diacritics): any passage, not only a hit. The
+    source's markdown and LaTeX are shown as the plain text they stand for."""
+    text = neutral_bidi(plain_text(text))
     out, pos = [], 0
     for m in find_matches(text, analysis_terms(analysis)):
         if m.start < pos:

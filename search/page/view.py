@@ -12,6 +12,7 @@ from indexer.structure.sections import PREAMBLE_TITLE
 from indexer.text import fold_accents, normalize_for_matching
 from search.compare.figure_table import FigureRow, topic_tokens
 from search.page import texts
+from search.page.plain import plain_text
 from search.results import Hit, DocumentGroup, SearchResult
 
 MIN_DRAFT_WORDS = 8       # a shorter draft shares "100%" with any passage that has its few words
@@ -64,7 +65,7 @@ def grid_rows(groups: Sequence[DocumentGroup]) -> list[GridRow]:
 
 def copy_text(hit: Hit) -> str:
     """What "sao chép" copies: the passage as written, then its citation."""
-    return f"{hit.passage.text.strip()}\n({hit.passage.citation})"
+    return f"{plain_text(hit.passage.text).strip()}\n({hit.passage.citation})"
 
 
 def draft_too_short(draft: str) -> bool:
@@ -129,7 +130,7 @@ def build_title(corpus: Path, step: str) -> str:
 
 def crumb(passage) -> str:
     """The passage's heading path, or where it stands when it has none."""
-    return " › ".join(passage.section) or PREAMBLE_TITLE
+    return plain_text(" › ".join(passage.section)) or PREAMBLE_TITLE
 
 
 def copy_button(text: str, label: str) -> str:
