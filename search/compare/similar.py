@@ -29,6 +29,7 @@ _EDGE_PUNCT = "\"'“”‘’()[]{}.,;:!?…*_-–—"
 class DiffSegment:
     op: str      # "same" | "insert" (only in the document) | "delete" (only in the draft)
     text: str    # the words, as written (the document's wording for "same" and "insert")
+    draft: str = ""   # for "same": the draft's own wording of those words, exactly as typed
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,18 @@ def word_diff(draft: str, passage: str) -> tuple[DiffSegment, ...]:
     matcher = SequenceMatcher(None, [_key(w) for w in a], [_key(w) for w in b], autojunk=False)
     segments: list[DiffSegment] = []
 
-    def add(op: str, words: list[str]) -> None:
+    def add(op: str, words: list[str], typed: list[str] = ()) -> None:
         if not words:
             return
         if segments and segments[-1].op == op:
-            segments[-1] = DiffSegment(op, segments[-1].text + " " + " ".join(words))
+            last = segments[-1]
+            segments[-1] = DiffSegment(op, last.text + " " + " ".join(words), (last.draft + " " + " ".join(typed)).strip())
         else:
-            segments.append(DiffSegment(op, " ".join(words)))
+            segments.append(DiffSegment(op, " ".join(words), " ".join(typed)))
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add(SAME, b[j1:j2])
+            add(SAME, b[j1:j2], a[i1:i2])
         else:
             add(DELETE, a[i1:i2])
             add(INSERT, b[j1:j2])
@@ -109,8 +111,9 @@ def diff_html(diff: tuple[DiffSegment, ...]) -> str:
 
 def diff_sides(diff: tuple[DiffSegment, ...]) -> tuple[str, str]:
     """The diff as two escaped HTML texts to read side by side: the draft with its own words in
-    <del>, the document's passage with its own words in <ins>; shared wording plain in both."""
-    draft = [f"<del>{html.escape(s.text)}</del>" if s.op == DELETE else html.escape(s.text)
+    <del>, the document's passage with its own words in <ins>; shared wording plain in both, each
+    side as its own text writes it (the draft exactly as typed)."""
+    draft = [f"<del>{html.escape(s.text)}</del>" if s.op == DELETE else html.escape(s.draft or s.text)
              for s in diff if s.op != INSERT]
     found = [f"<ins>{html.escape(s.text)}</ins>" if s.op == INSERT else html.escape(s.text)
             for s in diff if s.op != DELETE]

@@ -33,9 +33,9 @@ FILTER_TYPE = "Loại văn bản"
 NOTHING_ANSWERS = ("Không văn bản nào có đoạn khớp với nội dung cần tìm. Các đoạn gần nhất (không khớp rõ) "
                    "ở thẻ “Xếp hạng chung”.")
 FACETS_LABEL = "Loại văn bản (có đoạn liên quan/tổng số)"
-SIDE_BY_SIDE_LABEL = "Văn bản đặt cạnh nhau ({count} văn bản có đoạn liên quan, xếp theo mức khớp)"
+SIDE_BY_SIDE_LABEL = "Văn bản đặt cạnh nhau ({count} văn bản khớp, khớp nhất trước)"
 SIDE_BY_SIDE_HINT = "Chọn văn bản để so sánh"
-OTHER_DOCUMENTS = "{count} văn bản khác có đoạn liên quan (nhấn để xem đoạn khớp nhất):"
+OTHER_DOCUMENTS = "{count} văn bản khác cũng khớp (nhấn vào từng dòng để xem đoạn khớp nhất):"
 FILTER_DOCUMENT = "Văn bản"
 REF_OPEN_DOCUMENT = "Mở toàn văn tại điều này"
 REF_EXTERNAL = "Văn bản ngoài kho: {key}"
@@ -88,7 +88,10 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             ".ref-cite{display:block;font-weight:600;margin-bottom:0.2rem}.ref-text{display:block;margin-bottom:0.2rem}"
             # the documents side by side: a column never narrower than 280 px, a row wraps instead
             ".st-key-compare [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
-            ".st-key-compare [data-testid='stColumn']{min-width:280px}</style>")
+            ".st-key-compare [data-testid='stColumn']{min-width:280px}"
+            # a shorter head, so that the documents' best passages start on the first screen
+            "[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
+            "[data-testid='stMain'] h1{font-size:2rem;padding-bottom:0.5rem}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 # A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first
 # highlighted word.

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_identical_texts_are_one_same_segment():
     text = "Phát triển hệ thống các cơ sở giáo dục nghề nghiệp đáp ứng yêu cầu."
     diff = word_diff(text, text)
-    assert diff == (DiffSegment("same", text),)
+    assert diff == (DiffSegment("same", text, text),)
     assert shared_ratio(diff) == 1.0
 
 
@@ -29,6 +29,17 @@ def test_words_only_in_one_text_and_case_or_tone_style_alone_are_not_differences
     assert [(s.op, s.text) for s in diff] == [("insert", "-"), ("same", "xoá bỏ"), ("insert", "hoàn toàn"),
                                               ("same", "nhà tạm")]
     assert [(s.op, s.text) for s in word_diff("a b c", "a c")] == [("same", "a"), ("delete", "b"), ("same", "c")]
+
+
+def test_the_draft_side_shows_the_draft_exactly_as_typed():
+    """Shared wording is compared case and tone style aside; each side keeps its own spelling."""
+    from search.compare.similar import diff_sides
+
+    draft = "xóa bỏ nhà tạm nha dột nát cho hộ nghèo"
+    passage = "- Xoá bỏ hoàn toàn nhà tạm, nhà dột nát cho hộ nghèo,"
+    mine, theirs = diff_sides(word_diff(draft, passage))
+    assert mine.replace("<del>", "").replace("</del>", "") == draft
+    assert theirs.replace("<ins>", "").replace("</ins>", "") == passage
 
 
 def test_html_escapes_everything():
