@@ -81,29 +81,43 @@ def precision(figure: Figure, query_tokens: frozenset[str], folded: bool = False
     return len(query_tokens & mine) / len(mine) if mine else 0.0
 
 
+MIN_RELEVANCE = 0.5   # half the query's topic words: "bảo trợ xã hội" is no answer to "nhà ở xã hội"
 # An English question the search found no answer to (weak) still gets an indicator when one measure
 # is this close to it: gibberish and off-topic questions reach 0.76-0.80 on the plans' measures,
 # indicators asked in English 0.80-0.86 (multilingual-e5-small; a thin margin, see the tests).
 ENGLISH_PIVOT_MIN = 0.80
 
 
+PIVOT_TIE = 0.005      # cosines closer than this are a tie for e5-small (they swap between builds)
+
+
 def english_pivot(searcher, query: str, figures: list[Figure], weak: bool = False) -> str:
     """For a query the corpus' words do not cover (English): the measure, among the figures read,
     whose vector is closest to the query's. Its Vietnamese words then stand for the query (the
-    model links an English question to the plans' wording better than it ranks short measures)."""
-    measures = {f"{f.measure} ({f.unit})": f.measure for f in figures if f.measure}
+    model links an English question to the plans' wording better than it ranks short measures).
+    A one-word measure ("huyện", "xã": 100% of districts) says too little to stand for a question;
+    among measures tied with the closest, the one most documents state wins (a cosine tie was
+    decided by string order, and flipped between builds)."""
+    measures = {f"{f.measure} ({f.unit})": f.measure for f in figures if len(topic_tokens(f.measure)) >= 2}
     if searcher is None or not measures:
         return ""
     texts = sorted(measures)   # the unit says what kind of figure it is ("căn hộ", "%")
-    best, text = max(zip(searcher.similarity(query, texts), texts))
-    return measures[text] if best >= ENGLISH_PIVOT_MIN or not weak else ""
+    scored = sorted(zip(searcher.similarity(query, texts), texts), reverse=True)
+    best = scored[0][0]
+    if best < ENGLISH_PIVOT_MIN and weak:
+        return ""
+    tied = [measures[t] for sim, t in scored if sim >= best - PIVOT_TIE]
+    return max(tied, key=lambda m: (_stated_by(m, figures), -tied.index(m)))
+
+
+def _stated_by(measure: str, figures: list[Figure]) -> int:
+    """How many documents state a figure about measure (MIN_RELEVANCE of its topic words)."""
+    words = topic_tokens(measure)
+    return len({f.doc for f in figures if relevance(f, words) >= MIN_RELEVANCE})
 
 
 def query_years(query: str) -> tuple[int, ...]:
     return tuple(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", query))
-
-
-MIN_RELEVANCE = 0.5   # half the query's topic words: "bảo trợ xã hội" is no answer to "nhà ở xã hội"
 
 
 def figures_for(result: SearchResult, query: str | None = None, searcher=None,

@@ -107,3 +107,24 @@ def test_a_measure_goes_on_past_a_comma_to_its_figure():
     assert [(f.value_text, f.measure) for f in figures] == [
         ("từ 25%", "tỉ lệ người học nghề có bằng cấp, chứng chỉ"),
         ("khoảng 30%", "lực lượng lao động tham gia bảo hiểm xã hội")]
+
+
+def test_an_english_pivot_is_never_a_one_word_measure_and_a_tie_goes_to_the_measure_most_documents_state():
+    """The cause of `--figures "housing area per person"` giving 100% of districts: "huyện (%)" tied
+    with the floor-area measure to 4 decimals and won by string order."""
+    from search.compare.figure_table import english_pivot
+    from search.compare.figures import Figure
+
+    def fig(doc, measure, unit="%"):
+        return Figure(doc, "100%", 100.0, unit, "", measure, 2030)
+
+    figures = [fig("dak.txt", "huyện"), fig("dak.txt", "diện tích nhà ở bình quân toàn tỉnh", "m² sàn/người"),
+               fig("tien.txt", "diện tích nhà ở bình quân đầu người", "m² sàn/người"),
+               fig("phung.txt", "diện tích nhà ở bình quân đầu người", "m² sàn/người"),
+               fig("tien.txt", "hộ gia đình ở thành thị")]
+
+    class Cosines:   # what e5-small gave on the plans, rounded: a tie at the top
+        def similarity(self, query, texts):
+            return [{"huyện (%)": 0.8186, "hộ gia đình ở thành thị (%)": 0.8186}.get(t, 0.8160) for t in texts]
+
+    assert english_pivot(Cosines(), "housing area per person", figures) == "diện tích nhà ở bình quân đầu người"
