@@ -121,10 +121,11 @@ def search_box() -> str:
         left, right = st.columns([6, 1], vertical_alignment="bottom")
         query = left.text_input(texts.QUERY_LABEL, key="q", placeholder="Ví dụ: nhà ở xã hội")
         right.form_submit_button("Tìm kiếm", type="primary", width="stretch")
-    chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
-    chips.caption("Thử:")
-    for i, text in enumerate(texts.EXAMPLES):
-        chips.button(text, key=f"example_{i}", on_click=st.session_state.update, kwargs={"q": text})
+    if not query.strip():   # examples while the box is empty; then the results start higher
+        chips = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        chips.caption("Thử:")
+        for i, text in enumerate(texts.EXAMPLES):
+            chips.button(text, key=f"example_{i}", on_click=st.session_state.update, kwargs={"q": text})
     return query
 
 

@@ -28,11 +28,16 @@ def corpus_of_20(where: Path) -> Path:
 
 def renumbered(text: str, number: str, n: int) -> str:
     """The document as its n-th sibling: its number written with n in front ("743/KH-UBND" ->
-    "3743/KH-UBND"), or, when it states none (a law's title alone), a number line under its title."""
+    "3743/KH-UBND", also where the header writes it "**439**/KH-UBND"), or, when it states none
+    (a law's title alone, a blank number), a number line under its title."""
     if number and number in text:
         return text.replace(number, f"{n}{number}")
+    digits = re.match(r"\d+", number or "")
+    if digits and re.search(rf"(?<!\d){digits.group()}(?!\d)", text[:3000]):
+        return re.sub(rf"(?<!\d){digits.group()}(?!\d)", f"{n}{digits.group()}", text, count=1)
     first, _, rest = text.partition("\n")
-    return f"{first}\nSố: {n}{len(text) % 97}/2026/QH15\n{rest}"
+    legal = first.strip().upper().startswith(("LUẬT", "BỘ LUẬT", "HIẾN PHÁP"))
+    return f"{first}\nSố: {n}{len(text) % 97}/{'2026/QH15' if legal else 'KH-UBND'}\n{rest}"
 
 
 def corpus_of_200(source: Path, where: Path) -> Path:

@@ -72,7 +72,9 @@ def draw_band(band: compare.Band, show: ShowPassage) -> None:
 def compact(group: DocumentGroup, result: SearchResult) -> None:
     """One line per document (its label and where its best passage stands); open: its passages."""
     title = f"{document_label(group.metadata)} · {crumb(group.hits[0].passage)}"
-    with st.expander(neutral_bidi(title[:180])):
+    if len(title) > 180:   # one or two lines: the rest of the path is inside
+        title = title[:179].rsplit(" ", 1)[0] + "…"
+    with st.expander(neutral_bidi(title)):
         for hit in group.hits:
             block(html.escape(crumb(hit.passage)), texts.CRUMB_STYLE)
             block(highlight_query(hit.passage.text, result.query), texts.TEXT_STYLE)

@@ -113,8 +113,8 @@ def test_search_in_a_real_browser(server, index_dir):
             for label in labels:
                 assert label in shown, f"plan {label!r} not on the page"
             # Each plan's citation is on screen (in its copyable code block).
-            for meta in list(plans.values())[:3]:   # the documents side by side (the rest: one click each)
-                assert f"của {meta.issuer}" in shown
+            # the three documents side by side show their citations (the rest: one click each)
+            assert sum(f"của {meta.issuer}" in shown for meta in plans.values()) >= 3
             assert "Kế hoạch số 743/KH-UBND ngày 28/3/2025 của UBND tỉnh Gia Lai" in shown
             assert "Traceback" not in shown
             assert "q=" in page.url and "nh%C3%A0" in page.url  # the URL carries the query
@@ -167,7 +167,8 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
             main = page.locator("[data-testid='stMain']")
             main.locator(".st-key-compare .copy-btn").first.wait_for(timeout=RESULT_TIMEOUT)
             page.wait_for_timeout(1000)
-            titles = [main.get_by_text(document_label(meta), exact=True).first for meta in plans.values()]
+            side_by_side = main.locator(".st-key-compare")
+            titles = [side_by_side.get_by_text(document_label(meta), exact=True).first for meta in plans.values()]
             side = [t for t in titles if t.count()]
             for t in side:
                 t.wait_for(timeout=RESULT_TIMEOUT)

@@ -18,7 +18,9 @@ import search.engine
 from indexer.structure.citation import document_label
 from search.page import state as page_state, texts, view
 from search.engine import Searcher
+from search.page import compare
 from search.page.export import CSV_HEADER, csv_rows, results_csv, safe_cell
+from search.page.plain import plain_text
 from tests.paths import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,20 +85,26 @@ def test_query_fills_both_views(index_dir, searcher):
     expected = searcher.search(QUERY, k=10)
     by_plan, ranked = at.tabs
     assert [t.label for t in at.tabs] == ["Theo văn bản", "Xếp hạng chung"]
-    # One block per plan, in the engine's order, each with its best passages and their citations.
-    assert document_titles(by_plan) == [document_label(g.metadata) for g in expected.groups]
-    assert len(expected.groups) == 5 and all(g.hits for g in expected.groups)
-    # side by side: row r holds each plan's r-th passage, one column per plan
-    rows = view.grid_rows(expected.groups)   # side by side, aligned by part of the plans
-    assert [c.value for c in by_plan.code] == [h.passage.citation for row in rows for cell in row.cells for h in cell]
-    assert len(by_plan.columns) == 5 * (1 + len(rows))
-    assert [r.topic for r in rows] == [c.value for c in by_plan.caption if c.value in {r.topic for r in rows}]
+    # The three best documents side by side, each one's best passage on the first row, the rest
+    # of their passages aligned by part; every other answering document one line (an expander).
+    found = compare.answering(expected)
+    chosen = compare.default_choice(found)
+    assert len(found) == 5 and document_titles(by_plan) == [document_label(g.metadata) for g in found[:3]]
+    bands = compare.bands(found, chosen)
+    side = [c.best.passage.citation for b in bands for c in b.columns] + [
+        h.passage.citation for b in bands for row in b.rows for cell in row.cells for h in cell]
+    listed = [h.passage.citation for g in compare.others(found, chosen) for h in g.hits]
+    assert sorted(c.value for c in by_plan.code) == sorted(side + listed)
+    assert [c.value for c in by_plan.code][:3] == side[:3]
+    assert len(by_plan.columns) == 3 * sum(2 + len(b.rows) for b in bands)
+    lines = [e.label for e in by_plan.expander if e.label != texts.CONTEXT_LABEL]
+    assert [line.split(" · ")[0] for line in lines] == [document_label(g.metadata) for g in found[3:]]
     # The ranked list: k passages, best first.
     assert [c.value for c in ranked.code] == [h.passage.citation for h in expected.hits]
     assert len(ranked.code) == 10
     assert any(f"{len(expected.hits)} đoạn" in c.value for c in at.caption)
     assert "<mark>" in "".join(m.value for m in ranked.markdown)
-    assert sum(e.label == "Xem các đoạn cùng mục" for e in at.expander) == len(by_plan.code) + 10
+    assert sum(e.label == "Xem các đoạn cùng mục" for e in at.expander) == len(side) + 10
     assert at.query_params["q"] == [QUERY] or at.query_params["q"] == QUERY
 
 
@@ -118,8 +126,8 @@ def test_filter_narrows_to_one_plan(index_dir, searcher, key, value, doc):
 
 
 @pytest.mark.slow
-def test_plan_without_relevant_passage_is_listed(index_dir, searcher, monkeypatch):
-    """A plan the engine found nothing in still gets a block, saying so."""
+def test_a_document_without_relevant_passage_is_not_counted(index_dir, searcher, monkeypatch):
+    """A document the engine found nothing in is neither shown side by side nor counted."""
     real = Searcher.search
 
     def drop_one(self, *args, **kwargs):
@@ -130,7 +138,10 @@ def test_plan_without_relevant_passage_is_listed(index_dir, searcher, monkeypatc
 
     monkeypatch.setattr(Searcher, "search", drop_one)
     at = run_search(new_app(), QUERY)
-    assert "Không có đoạn liên quan" in [c.value for c in at.tabs[0].caption]
+    dropped = document_label(searcher.search(QUERY, k=10).groups[0].metadata)
+    assert dropped not in document_titles(at.tabs[0])
+    assert not any(e.label.startswith(dropped) for e in at.tabs[0].expander)
+    assert any("4/5 văn bản có đoạn liên quan" in c.value for c in at.caption)
 
 
 @pytest.mark.slow
@@ -153,7 +164,7 @@ def test_csv_has_a_header_and_one_row_per_hit(index_dir, searcher):
     assert len(rows) == len(result.hits) + 1 == 11
     assert tuple(rows[0]) == CSV_HEADER
     assert [r[4] for r in rows[1:]] == [c.value for c in at.tabs[1].code]   # what the page shows
-    assert rows[1][5] == safe_cell(result.hits[0].passage.text)
+    assert rows[1][5] == safe_cell(plain_text(result.hits[0].passage.text))
     assert any(r[1] == "743/KH-UBND" for r in rows[1:]) or any("UBND" in r[0] for r in rows[1:])
     assert [b.label for b in at.get("download_button")] == ["Tải kết quả (CSV)"]
 
@@ -379,7 +390,7 @@ def test_a_weak_query_says_so_once_and_counts_no_plan(index_dir):
     at = run_search(new_app(), "xyzzy qwerty")
     assert [w.value for w in at.warning] == [texts.WEAK]
     assert any("0/5 văn bản có đoạn liên quan" in c.value for c in at.caption)
-    assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5
+    assert [i.value for i in at.tabs[0].info] == [texts.NOTHING_ANSWERS] and not at.tabs[0].code
     assert len(at.tabs[1].code) == 10 and texts.OTHERS not in [c.value for c in at.tabs[1].caption]
 
 
@@ -390,8 +401,8 @@ def test_a_document_number_counts_highlights_and_ranks_honestly(index_dir, searc
     at = run_search(new_app(), DECREE)
     assert not at.warning
     assert any(f"{citing}/5 văn bản có đoạn liên quan" in c.value for c in at.caption)
-    assert document_titles(at.tabs[0])[:citing] == [document_label(g.metadata) for g in expected.relevant_groups]
-    assert [c.value for c in at.tabs[0].caption].count(texts.NO_PASSAGE) == 5 - citing
+    assert document_titles(at.tabs[0]) == [document_label(g.metadata) for g in expected.relevant_groups[:3]]
+    assert len([e for e in at.tabs[0].expander if e.label != texts.CONTEXT_LABEL]) == max(0, citing - 3)
     lit = marks(at.tabs[1])
     assert "20/2021/NĐ-CP" in lit
     assert not lit & {"định", "Nghị", "quy định", "quyết định", "Đề nghị", "nghị"}
