@@ -105,6 +105,9 @@ COPY_SCRIPT = ("<script>if(!window.pageCopy){window.pageCopy=true;document.addEv
                # the document view opens at the passage it was opened from
                "const toHit=()=>document.querySelectorAll('[role=dialog] div[style*=\"240, 180, 0\"]').forEach(d=>{"
                "if(d.dataset.shown)return;d.dataset.shown='1';d.scrollIntoView({block:'center'})});"
+               # a font that arrives late moves the text: place every cell again
+               "document.fonts.addEventListener('loadingdone',()=>{document.querySelectorAll('[data-at]')"
+               ".forEach(c=>{delete c.dataset.at});toMark()});"
                "new MutationObserver(()=>setTimeout(()=>{toMark();toHit()},50)).observe(document.body,{childList:true,subtree:true})}"
                "</script>")
 DIFF_LEGEND = ("Bên trái: bản thảo, <del>chỉ có trong bản thảo</del> · bên phải: văn bản, "

@@ -134,7 +134,8 @@ def test_search_in_a_real_browser(server, index_dir):
             draft.wait_for(timeout=RESULT_TIMEOUT)
             draft.fill("- Xây dựng khoảng 5.250 căn hộ nhà ở xã hội cho công nhân khu công nghiệp")
             page.get_by_role("button", name="Tìm câu chữ tương tự").click()
-            page.locator("[data-testid='stMain'] ins").first.wait_for(timeout=RESULT_TIMEOUT)
+            # the legend has one <del>; a second one is the diff's (the figures table also names 439/KH-UBND)
+            page.locator("[data-testid='stMain'] del").nth(1).wait_for(timeout=RESULT_TIMEOUT)
             page.get_by_text("Kế hoạch số 439/KH-UBND").first.wait_for(timeout=RESULT_TIMEOUT)
             assert page.locator("[data-testid='stMain'] del").count() + page.locator(
                 "[data-testid='stMain'] ins").count() > 2   # the legend's pair and the diff's own
@@ -208,17 +209,44 @@ def test_issue16_side_by_side_copy_document_figures(server, index_dir):
             dialog.wait_for(timeout=RESULT_TIMEOUT)
             dialog.locator("b").first.wait_for(timeout=RESULT_TIMEOUT)
             assert dialog.get_by_text("Toàn văn").count() >= 1
+            current = dialog.locator("div[style*='240, 180, 0']").first   # the passage it was opened from
+            current.wait_for(timeout=RESULT_TIMEOUT)
+            page.wait_for_timeout(1000)
+            box = current.bounding_box()
+            assert 0 <= box["y"] < 900, box                                 # opened at the passage, on screen
             page.screenshot(path=str(ARTIFACTS / "issue16-document.png"))
             page.keyboard.press("Escape")
 
             # a cell that scrolls opens at its first highlighted word (here cited deep in long passages)
             search_for(page, server, "Nghị quyết 42-NQ/TW")
-            page.wait_for_timeout(1000)
+            page.locator(".st-key-compare .copy-btn").first.wait_for(timeout=RESULT_TIMEOUT)
+            page.wait_for_function(   # the page's script has visited every cell (a busy machine may take seconds)
+                "() => { const cs = document.querySelectorAll(\"div[style*='max-height: 11rem']\");"
+                " return cs.length > 0 && Array.from(cs).every(c => c.dataset.at === c.innerHTML); }",
+                timeout=30_000)
             cells = main.locator("div[style*='max-height: 11rem']", has=page.locator("mark"))
             assert cells.count() >= 5
             for n in range(cells.count()):
                 mark, box = cells.nth(n).locator("mark").first.bounding_box(), cells.nth(n).bounding_box()
                 assert box["y"] <= mark["y"] and mark["y"] + mark["height"] <= box["y"] + box["height"], n
+
+            # a new search in the same session: no cell keeps the scroll offset the reader left it at
+            page.evaluate("document.querySelectorAll(\"div[style*='max-height: 11rem']\").forEach(c => c.scrollTop = 10000)")
+            box = page.get_by_label("Nội dung cần tìm")
+            box.fill("nhà ở xã hội")
+            box.press("Enter")
+            main.get_by_text("nhà ở xã hội", exact=True).first.wait_for(timeout=RESULT_TIMEOUT)
+            page.wait_for_function(
+                "() => { const cs = document.querySelectorAll(\"div[style*='max-height: 11rem']\");"
+                " return cs.length > 0 && Array.from(cs).every(c => c.dataset.at === c.innerHTML)"
+                " && document.body.innerText.includes('nhà ở xã hội'); }", timeout=RESULT_TIMEOUT)
+            page.wait_for_timeout(500)
+            for cell in main.locator("div[style*='max-height: 11rem']").all():
+                if not cell.locator("mark").count():   # nothing to show first: the top
+                    assert cell.evaluate("c => c.scrollTop") == 0
+                    continue
+                mark, where = cell.locator("mark").first.bounding_box(), cell.bounding_box()
+                assert where["y"] <= mark["y"] and mark["y"] + mark["height"] <= where["y"] + where["height"]
 
             # a weak query: said once, no plan counted
             search_for(page, server, "xyzzy qwerty")
