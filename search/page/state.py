@@ -26,9 +26,9 @@ NO_FIGURE = "Không có số liệu"
 # Widths (px) that keep every column on a 1400 px screen with the sidebar open, a whole figure
 # ("ít nhất 3.700 căn hộ") in its cell and the measure readable: rows of FIGURE_ROW_PX wrap long
 # text onto three lines. st.column_config accepts plain dicts.
-FIGURE_COLUMNS = {"Văn bản": {"width": 165}, "Tỉnh/thành": {"width": 80}, "Cấp": {"width": 52},
-                  "Số liệu": {"width": 140}, "Nội dung đo": {"width": 300}, "Năm mục tiêu": {"width": 80},
-                  "Trích dẫn": {"width": 170}}
+FIGURE_COLUMNS = {"Văn bản": {"width": 160}, "Tỉnh/thành": {"width": 78}, "Cấp": {"width": 60},
+                  "Số liệu": {"width": 120}, "Nội dung đo": {"width": 254}, "Năm mục tiêu": {"width": 78},
+                  "Trích dẫn": {"width": 180}}   # 930 px: the main area beside the sidebar
 FIGURE_ROW_PX = 72
 
 
