@@ -167,7 +167,8 @@ def document_dialog(searcher: Searcher, hit: Hit, query: QueryAnalysis) -> None:
 
 
 def passage_block(searcher: Searcher, hit: Hit, query: QueryAnalysis, where: str, rank: int | None = None) -> None:
-    html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage)), texts.CRUMB_STYLE)
+    html_block(html.escape((f"#{rank} · " if rank else "") + view.crumb(hit.passage, short=where == "grid")),
+               texts.CRUMB_STYLE)
     html_block(references_section.passage_html(searcher, hit.passage, query),   # escaped, references as links
                texts.GRID_TEXT_STYLE if where == "grid" else texts.TEXT_STYLE)
     st.code(neutral_bidi(hit.passage.citation), language=None, wrap_lines=True)

@@ -90,7 +90,7 @@ PAGE_CSS = ("<style>[data-testid='InputInstructions']{display:none}"
             ".st-key-compare [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
             ".st-key-compare [data-testid='stColumn']{min-width:280px}"
             # a shorter head, so that the documents' best passages start on the first screen
-            "[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
+            "[data-testid='stMainBlockContainer']{padding-top:1.5rem}"
             "[data-testid='stMain'] h1{font-size:2rem;padding-bottom:0.5rem}</style>")
 # One click on a .copy-btn copies its data-copy text (the page's only script; no data in it).
 # A grid cell that scrolls (GRID_TEXT_STYLE, as the browser writes it back) opens at its first

@@ -128,9 +128,12 @@ def build_title(corpus: Path, step: str) -> str:
     return f"{texts.BUILDING.format(estimate=build_estimate(size))} — {step}"
 
 
-def crumb(passage) -> str:
-    """The passage's heading path, or where it stands when it has none."""
-    return plain_text(" › ".join(passage.section)) or PREAMBLE_TITLE
+def crumb(passage, short: bool = False) -> str:
+    """The passage's heading path, or where it stands when it has none; short: its last two
+    headings (a narrow column; the citation below names the whole path)."""
+    path = passage.section[-2:] if short else passage.section
+    lead = "… › " if len(path) < len(passage.section) else ""
+    return (lead + plain_text(" › ".join(path))) if path else PREAMBLE_TITLE
 
 
 def copy_button(text: str, label: str) -> str:

@@ -46,3 +46,12 @@ def test_never_more_side_by_side_than_the_selector_allows():
     groups = tuple(group(f"d{n}", PLAN, (1.0 - n / 10,)) for n in range(9))
     bands = compare.bands(groups, [g.doc for g in groups])
     assert sum(len(b.columns) for b in bands) == compare.MAX_SIDE_BY_SIDE
+
+
+def test_a_grid_cell_names_the_last_two_headings_the_citation_the_whole_path():
+    from search.page.view import crumb
+
+    p = Passage("a.txt", "x", ("III. NHIỆM VỤ", "6. Nâng cao phúc lợi", "6.5. *Về nhà ở:*"), ("III", "6", "6.5"), 1, 1, 0, 1)
+    assert crumb(p) == "III. NHIỆM VỤ › 6. Nâng cao phúc lợi › 6.5. Về nhà ở:"
+    assert crumb(p, short=True) == "… › 6. Nâng cao phúc lợi › 6.5. Về nhà ở:"
+    assert crumb(Passage("a.txt", "x", ("I. A",), ("I",), 1, 1, 0, 1), short=True) == "I. A"
