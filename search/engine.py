@@ -189,11 +189,11 @@ class Searcher:
         if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
             with _timed(timings, "phrase"):
                 pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
-                rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].body for i, _ in pool})
+                rankings["phrase"] = phrase_ranking(analysis.ranked_text, {i: self.passages[i].body for i, _ in pool})
         sims: dict[int, float] = {}
         if weights["dense"] > 0 and len(self.passages):
             with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
-                qvec = self.embedder.embed_query(analysis.text)
+                qvec = self.embedder.embed_query(analysis.ranked_text)
             with _timed(timings, "faiss"):  # the dense stage, whichever the source
                 pairs = self.source.dense(qvec, scope, CANDIDATES)
             rankings["dense"] = [i for i, _ in pairs]
@@ -242,7 +242,7 @@ class Searcher:
         if analysis.kind == "english":
             return set(), set()
         phrased = rankings.get("phrase", [])
-        wanted = ngrams(folded_syllables(analysis.text))
+        wanted = ngrams(folded_syllables(analysis.ranked_text))
         need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
         keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].body) >= need}
         if keep:
