@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, DocumentGroup, SearchResult
 from search.sources import EmbeddedSource, Scope, Source
-from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
+from search.units import document_names, named_documents, one_per_article
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its document relevant
@@ -130,8 +131,9 @@ class Searcher:
             analysis = self.analyze(query or "")
         if not analysis.folded and not analysis.doc_numbers:
             return SearchResult(analysis, (), message=EMPTY_QUERY)
-        allowed = self._allowed(filters)
-        rankings, sims = self._rankings(analysis, Scope(filters, allowed), timings)
+        scope = self._named_scope(analysis, filters)
+        allowed = scope.allowed
+        rankings, sims = self._rankings(analysis, scope, timings)
         with _timed(timings, "fusion"):
             fused = self._fuse(rankings, analysis)
             exact = self._exact_numbers(analysis, allowed)
@@ -162,15 +164,18 @@ class Searcher:
                             timings=timings)
 
     def _fuse(self, rankings: dict[str, list[int]], analysis: QueryAnalysis) -> list[tuple[int, float]]:
-        """Weighted RRF of the ranked lists; when the query names a document of the index by its
-        title, that document's candidates form one more list."""
-        weights = self.weights[analysis.kind]
-        fused = weighted_rrf(rankings, weights)
-        named = named_documents(analysis.text, self._names)
-        if named:
-            rankings["named"] = named_ranking(fused, self.passages, named)
-            fused = weighted_rrf(rankings, {**weights, "named": NAMED_WEIGHT})
-        return fused
+        """Weighted RRF of the ranked lists."""
+        return weighted_rrf(rankings, self.weights[analysis.kind])
+
+    def _named_scope(self, analysis: QueryAnalysis, filters: Filters) -> Scope:
+        """The scope of a search: the filters as asked, narrowed to the documents the query names
+        by their title ("theo Luật Viên chức") when the index holds one of them and the filters
+        let it through (a law the index does not hold narrows nothing)."""
+        named = [doc for doc in named_documents(analysis.text, self._names)
+                 if filters.accepts(doc, self.documents[doc])]
+        if named and not analysis.doc_numbers:   # a cited number is found wherever it is
+            filters = replace(filters, documents=tuple(named))
+        return Scope(filters, self._allowed(filters))
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():

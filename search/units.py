@@ -5,8 +5,8 @@ that names a law ("theo quy định của Luật Du lịch…") points at that l
   best piece of each article, so that ten results are ten articles, not four pieces of one.
   Passages outside any article (a plan's sections, preambles) are units of their own.
 - named_documents: the documents of the index a query names by their title ("Luật Du lịch",
-  "Hiến pháp"), compared as accent-folded syllables; documents cited by number are found by the
-  document-number rule instead.
+  "Hiến pháp"), compared as accent-folded syllables; the Searcher searches only them. Documents
+  cited by number are found by the document-number rule instead.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from indexer.text import folded_syllables
 
 # document types that are named by their title rather than by a number
 TITLED_TYPES = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh")
-NAMED_WEIGHT = 1.0   # the named document's passages count as one more ranked list agreeing
 
 
 def article_key(passage: Passage) -> tuple | None:
@@ -63,10 +62,3 @@ def named_documents(query: str, names: Mapping[str, tuple[str, ...]]) -> tuple[s
         if any(tuple(said[i:i + n]) == name for i in range(len(said) - n + 1)):
             found.append(doc)
     return tuple(found)
-
-
-def named_ranking(fused: Sequence[tuple[int, float]], passages: Sequence[Passage],
-                  named: Sequence[str]) -> list[int]:
-    """The fused candidates that belong to a named document, best first (a ranked list)."""
-    wanted = set(named)
-    return [i for i, _ in fused if passages[i].doc in wanted]

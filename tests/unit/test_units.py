@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from indexer.models import Passage, DocumentMetadata
-from search.units import document_names, named_documents, named_ranking, one_per_article
+from search.units import document_names, named_documents, one_per_article
 
 
 def piece(doc: str, section: tuple[str, ...], start: int) -> Passage:
@@ -39,9 +39,3 @@ def test_documents_are_named_by_type_and_title_without_accents_or_case():
     assert named_documents("quyền con người theo Hiến pháp", names) == ("hien-phap.txt",)
     # the words of a name, but not the name itself
     assert named_documents("du lịch cộng đồng và luật pháp", names) == ()
-
-
-def test_named_ranking_keeps_the_fused_order_of_the_named_documents():
-    fused = [(4, 0.9), (3, 0.8), (0, 0.7), (2, 0.6)]
-    assert named_ranking(fused, PASSAGES, ("luat-a.txt",)) == [0, 2]
-    assert named_ranking(fused, PASSAGES, ()) == []
