@@ -83,3 +83,24 @@ def test_a_filter_that_excludes_the_named_law_keeps_its_own_documents(searcher):
     # the per-document view still lists every document the filters let through
     result = searcher.search("Theo Luật Nuôi ong, đăng ký trại ở đâu?")
     assert {g.doc for g in result.groups} == {"luat-nuoi-ong.txt", "luat-nuoi-ca.txt"}
+
+
+def test_every_piece_of_an_article_carries_its_title_in_the_lexical_fields():
+    from indexer.index.lexical import TITLE_BOOST, article_title, passage_tokens
+    from indexer.milvus.rows import decode_token, passage_row
+    from indexer.models import DocumentMetadata, Passage
+
+    piece = Passage(doc="luat.txt", text="2. Khi thiếu hoa, cho ăn nước đường.",
+                    section=("Chương II. CHĂM SÓC", "Điều 3. Chăm sóc đàn ong"), section_numbers=("II", "3"),
+                    line_start=9, line_end=9, char_start=300, char_end=336)
+    assert article_title(piece) == "Chăm sóc đàn ong"
+    words = passage_tokens(piece, "words")
+    assert words.count("đàn") == TITLE_BOOST >= 1
+    assert passage_tokens(piece, "folded").count("dan_ong") == TITLE_BOOST
+    assert "đàn" not in passage_tokens(piece, "words", title_boost=0)
+    plan = Passage(doc="kh.txt", text="Hỗ trợ nhà ở.", section=("II. NHIỆM VỤ",), section_numbers=("II",),
+                   line_start=1, line_end=1, char_start=0, char_end=13)
+    assert article_title(plan) == "" and passage_tokens(plan, "words") == passage_tokens(plan, "words", 0)
+    # the Milvus rows index exactly the same tokens
+    row = passage_row(piece, DocumentMetadata())
+    assert tuple(decode_token(t) for t in row.words.split()) == words
