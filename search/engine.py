@@ -23,7 +23,8 @@ from search.phrases import covers_query, matched_terms, phrase_coverage, phrase_
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, DocumentGroup, SearchResult
 from search.sources import EmbeddedSource, Scope, Source
-from search.units import document_names, named_documents, one_per_article
+from search.units import (TITLE_WEIGHT, article_titles, document_names, named_documents, one_per_article,
+                          titled_ranking)
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its document relevant
@@ -79,6 +80,7 @@ class Searcher:
             self._sections.setdefault((p.doc, p.section), []).append(i)
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
         self._names = document_names(self.documents)
+        self._titles = article_titles(self.passages)
         self._citing: Citing | None = None
 
     @property
@@ -164,8 +166,15 @@ class Searcher:
                             timings=timings)
 
     def _fuse(self, rankings: dict[str, list[int]], analysis: QueryAnalysis) -> list[tuple[int, float]]:
-        """Weighted RRF of the ranked lists."""
-        return weighted_rrf(rankings, self.weights[analysis.kind])
+        """Weighted RRF of the ranked lists; the articles whose whole title the query holds
+        form one more list."""
+        weights = self.weights[analysis.kind]
+        fused = weighted_rrf(rankings, weights)
+        titled = titled_ranking(analysis.ranked_text, fused, self._titles)
+        if titled:
+            rankings["title"] = titled
+            fused = weighted_rrf(rankings, {**weights, "title": TITLE_WEIGHT})
+        return fused
 
     def _named_scope(self, analysis: QueryAnalysis, filters: Filters) -> Scope:
         """The scope of a search: the filters as asked, narrowed to the documents the query names

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from indexer.index.lexical import article_title
 from indexer.models import DocumentMetadata, Passage
 from indexer.structure.headings import ARTICLE_RE
-from indexer.text import folded_syllables
+from indexer.text import STOPWORDS, fold_accents, folded_syllables
 
 # document types that are named by their title rather than by a number
 TITLED_TYPES = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh")
+TITLE_WEIGHT = 1.0       # the articles a query names by their title count as one more ranked list
+MIN_TITLE_SYLLABLES = 2  # a one-syllable title ("Phí") names nothing by itself
+_FOLDED_STOPWORDS = frozenset(fold_accents(w) for w in STOPWORDS)
 
 
 def article_key(passage: Passage) -> tuple | None:
@@ -62,3 +66,23 @@ def named_documents(query: str, names: Mapping[str, tuple[str, ...]]) -> tuple[s
         if any(tuple(said[i:i + n]) == name for i in range(len(said) - n + 1)):
             found.append(doc)
     return tuple(found)
+
+
+def article_titles(passages: Sequence[Passage]) -> tuple[frozenset[str] | None, ...]:
+    """Per row: the accent-folded content syllables of its article's title, None outside an
+    article or for a title of fewer than MIN_TITLE_SYLLABLES."""
+    out = []
+    for p in passages:
+        words = frozenset(folded_syllables(article_title(p))) - _FOLDED_STOPWORDS
+        out.append(words if len(words) >= MIN_TITLE_SYLLABLES else None)
+    return tuple(out)
+
+
+def titled_ranking(query: str, fused: Sequence[tuple[int, float]],
+                   titles: Sequence[frozenset[str] | None]) -> list[int]:
+    """The fused candidates whose article title the query holds whole (every content syllable of
+    "Cấp giấy phép phân loại phim" in "Đơn vị nào có thẩm quyền cấp giấy phép phân loại phim?"),
+    best first (a ranked list)."""
+    said = frozenset(folded_syllables(query))
+    return [i for i, _ in fused if titles[i] is not None and titles[i] <= said]
+
