@@ -93,9 +93,8 @@ def scaffolding_syllables(text: str) -> set[int]:
 
 
 def question_content(text: str) -> str:
-    """text without its question scaffolding and option letters ("Chức năng của Trung tâm trọng
-    tài là gì?" -> "Chức năng của Trung tâm trọng tài?"); text itself when nothing else would be
-    left (a question made only of scaffolding still searches for something)."""
+    """text without its question scaffolding and option letters ("Hội đồng thẩm định là gì?" ->
+    "Hội đồng thẩm định?"); text itself when nothing else would be left (a question made only of scaffolding still searches for something)."""
     stripped = OPTION_RE.sub(" ", text)
     spans = syllable_spans(stripped)
     drop = scaffolding_syllables(stripped)

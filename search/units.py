@@ -81,7 +81,7 @@ def article_titles(passages: Sequence[Passage]) -> tuple[frozenset[str] | None, 
 def titled_ranking(query: str, fused: Sequence[tuple[int, float]],
                    titles: Sequence[frozenset[str] | None]) -> list[int]:
     """The fused candidates whose article title the query holds whole (every content syllable of
-    "Cấp giấy phép phân loại phim" in "Đơn vị nào có thẩm quyền cấp giấy phép phân loại phim?"),
+    "Cấp giấy phép khai thác tổ yến" in "Cơ quan nào cấp giấy phép khai thác tổ yến?"),
     best first (a ranked list)."""
     said = frozenset(folded_syllables(query))
     return [i for i, _ in fused if titles[i] is not None and titles[i] <= said]

@@ -27,7 +27,7 @@ from search.question import question_content
     ("Theo quy định của pháp luật, ai cấp giấy phép xây dựng?", "ai cấp giấy phép xây dựng?"),
     ("Mức phạt theo quy định hiện hành là bao nhiêu?", "Mức phạt?"),
     # which / when / how long / how many
-    ("Hành vi nào sau đây bị nghiêm cấm?", "Hành vi sau đây bị nghiêm cấm?"),
+    ("Hoạt động nào sau đây bị nghiêm cấm trong khu bảo tồn?", "Hoạt động sau đây bị nghiêm cấm trong khu bảo tồn?"),
     ("Thời hạn giải quyết hồ sơ là bao lâu?", "Thời hạn giải quyết hồ sơ?"),
     ("Có bao nhiêu loại giấy phép lái xe?", "loại giấy phép lái xe?"),
     ("Đâu không phải là quyền của người thuê nhà?", "không phải là quyền của người thuê nhà?"),
