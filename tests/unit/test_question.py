@@ -11,7 +11,7 @@ from search.question import question_content
 @pytest.mark.parametrize("question, content", [
     # true / false items
     ("Người lao động được nghỉ phép năm 12 ngày, đúng hay sai?", "Người lao động được nghỉ phép năm 12 ngày?"),
-    ("Hợp đồng thuê nhà phải lập thành văn bản. Đúng hay sai?", "Hợp đồng thuê nhà phải lập thành văn bản?"),
+    ("Hợp đồng thuê nhà phải có công chứng. Đúng hay sai?", "Hợp đồng thuê nhà phải có công chứng?"),
     ("Cơ sở lưu trú phải niêm yết giá, đúng hay không?", "Cơ sở lưu trú phải niêm yết giá?"),
     # what is
     ("Hội đồng thẩm định là gì?", "Hội đồng thẩm định?"),
