@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,8 @@ from search.relevance import CONTENT_SHARE, content_share, dense_lift, margin_fo
 from search.query import Filters, QueryAnalysis, analyze_query
 from search.results import Hit, DocumentGroup, SearchResult
 from search.sources import EmbeddedSource, Scope, Source
-from search.units import NAMED_WEIGHT, document_names, named_documents, named_ranking, one_per_article
+from search.units import (TITLE_WEIGHT, article_titles, document_names, named_documents, one_per_article,
+                          titled_ranking)
 
 CANDIDATES = 200          # per ranked list
 PHRASE_RELEVANT = 0.5    # share of a long query's phrase a passage must keep to make its document relevant
@@ -73,6 +75,7 @@ class Searcher:
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
         self._names = document_names(self.documents)
         self._df: dict[str, int] = {}
+        self._titles = article_titles(self.passages)
         self._citing: Citing | None = None
 
     @property
@@ -125,8 +128,9 @@ class Searcher:
             analysis = self.analyze(query or "")
         if not analysis.folded and not analysis.doc_numbers:
             return SearchResult(analysis, (), message=EMPTY_QUERY)
-        allowed = self._allowed(filters)
-        rankings, sims = self._rankings(analysis, Scope(filters, allowed), timings)
+        scope = self._named_scope(analysis, filters)
+        allowed = scope.allowed
+        rankings, sims = self._rankings(analysis, scope, timings)
         with _timed(timings, "fusion"):
             fused = self._fuse(rankings, analysis)
             exact = self._exact_numbers(analysis, allowed)
@@ -158,15 +162,25 @@ class Searcher:
                             timings=timings, evidence=evidence, dense_lift=dense_lift(sims))
 
     def _fuse(self, rankings: dict[str, list[int]], analysis: QueryAnalysis) -> list[tuple[int, float]]:
-        """Weighted RRF of the ranked lists; when the query names a document of the index by its
-        title, that document's candidates form one more list."""
+        """Weighted RRF of the ranked lists; the articles whose whole title the query holds
+        form one more list."""
         weights = self.weights[analysis.kind]
         fused = weighted_rrf(rankings, weights)
-        named = named_documents(analysis.text, self._names)
-        if named:
-            rankings["named"] = named_ranking(fused, self.passages, named)
-            fused = weighted_rrf(rankings, {**weights, "named": NAMED_WEIGHT})
+        titled = titled_ranking(analysis.ranked_text, fused, self._titles)
+        if titled:
+            rankings["title"] = titled
+            fused = weighted_rrf(rankings, {**weights, "title": TITLE_WEIGHT})
         return fused
+
+    def _named_scope(self, analysis: QueryAnalysis, filters: Filters) -> Scope:
+        """The scope of a search: the filters as asked, narrowed to the documents the query names
+        by their title ("theo Luật Viên chức") when the index holds one of them and the filters
+        let it through (a law the index does not hold narrows nothing)."""
+        named = [doc for doc in named_documents(analysis.text, self._names)
+                 if filters.accepts(doc, self.documents[doc])]
+        if named and not analysis.doc_numbers:   # a cited number is found wherever it is
+            filters = replace(filters, documents=tuple(named))
+        return Scope(filters, self._allowed(filters))
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if filters.is_empty():
@@ -185,11 +199,11 @@ class Searcher:
         if weights["phrase"] > 0:  # the keyword candidates, best first, rescored by phrase
             with _timed(timings, "phrase"):
                 pool = weighted_rrf({name: rankings[name] for name in ("words", "folded") if name in rankings}, weights)
-                rankings["phrase"] = phrase_ranking(analysis.text, {i: self.passages[i].body for i, _ in pool})
+                rankings["phrase"] = phrase_ranking(analysis.ranked_text, {i: self.passages[i].body for i, _ in pool})
         sims: dict[int, float] = {}
         if weights["dense"] > 0 and len(self.passages):
             with self._lock, _timed(timings, "query embedding"):  # the engine is not known to be thread-safe
-                qvec = self.embedder.embed_query(analysis.text)
+                qvec = self.embedder.embed_query(analysis.ranked_text)
             with _timed(timings, "faiss"):  # the dense stage, whichever the source
                 pairs = self.source.dense(qvec, scope, CANDIDATES)
             rankings["dense"] = [i for i, _ in pairs]
@@ -254,7 +268,7 @@ class Searcher:
         if analysis.kind == "english":
             return set(), set()
         phrased = rankings.get("phrase", [])
-        wanted = ngrams(folded_syllables(analysis.text))
+        wanted = ngrams(folded_syllables(analysis.ranked_text))
         need = 1.0 if len(wanted) <= SHORT_PHRASE else PHRASE_RELEVANT  # a short phrase must appear whole
         keep = {i for i in phrased if phrase_coverage(wanted, self.passages[i].body) >= need}
         if keep:

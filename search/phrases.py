@@ -163,7 +163,7 @@ def _best_run(syllables, i: int, terms: QueryTerms, candidates) -> tuple[int, in
 
 
 def analysis_terms(analysis: QueryAnalysis) -> QueryTerms:
-    return query_terms(analysis.text, analysis.kind in ("noaccent", "english"))
+    return query_terms(analysis.ranked_text, analysis.kind in ("noaccent", "english"))
 
 
 def matched_terms(text: str, analysis: QueryAnalysis) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ from indexer.models import DocumentMetadata
 from indexer.text import (document_numbers, fold_accents, folded_tokens, has_diacritics, normalize_for_matching,
                           word_tokens)
 
+from search.question import question_content
+
 MAX_QUERY_CHARS = 1000     # longer queries are cut (a pasted paragraph is still fine)
 ENGLISH_KNOWN_RATIO = 0.5  # below this share of syllables known to the corpus, a query is English
 KINDS = ("vietnamese", "noaccent", "english", "reference")
@@ -40,8 +42,14 @@ class QueryAnalysis:
     text: str
     kind: str                         # one of KINDS
     doc_numbers: tuple[str, ...] = ()
-    words: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()       # of the content (see question_content), as are folded
     folded: tuple[str, ...] = ()
+    content: str = ""                 # text without its question scaffolding ("" = text)
+
+    @property
+    def ranked_text(self) -> str:
+        """What the phrase signal, the query vector and the relevance rules compare."""
+        return self.content or self.text
 
 
 def without_surrogates(text: str) -> str:
@@ -56,7 +64,8 @@ def clean_query(query: str) -> str:
 
 def analyze_query(query: str, folded_vocab: Collection[str]) -> QueryAnalysis:
     """The query's kind and tokens. A query without diacritics whose syllables are mostly unknown
-    to the corpus (folded_vocab) is English."""
+    to the corpus (folded_vocab) is English. Tokens are those of the question's content: its
+    scaffolding ("là gì", "đúng hay sai", option letters) weighs nothing."""
     text = clean_query(query)
     numbers = document_numbers(text)
     folded = folded_tokens(text)
@@ -70,7 +79,11 @@ def analyze_query(query: str, folded_vocab: Collection[str]) -> QueryAnalysis:
         kind = "noaccent"
     else:
         kind = "vietnamese"
-    return QueryAnalysis(text, kind, numbers, word_tokens(text) if kind != "english" else (), folded)
+    if kind == "english":
+        return QueryAnalysis(text, kind, numbers, (), folded)
+    content = question_content(text)
+    return QueryAnalysis(text, kind, numbers, word_tokens(content), folded_tokens(content),
+                         content if content != text else "")
 
 
 def _filter_key(value: str) -> str:

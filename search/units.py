@@ -5,20 +5,23 @@ that names a law ("theo quy định của Luật Du lịch…") points at that l
   best piece of each article, so that ten results are ten articles, not four pieces of one.
   Passages outside any article (a plan's sections, preambles) are units of their own.
 - named_documents: the documents of the index a query names by their title ("Luật Du lịch",
-  "Hiến pháp"), compared as accent-folded syllables; documents cited by number are found by the
-  document-number rule instead.
+  "Hiến pháp"), compared as accent-folded syllables; the Searcher searches only them. Documents
+  cited by number are found by the document-number rule instead.
 """
 from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from indexer.index.lexical import article_title
 from indexer.models import DocumentMetadata, Passage
 from indexer.structure.headings import ARTICLE_RE
-from indexer.text import folded_syllables
+from indexer.text import STOPWORDS, fold_accents, folded_syllables
 
 # document types that are named by their title rather than by a number
 TITLED_TYPES = ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh")
-NAMED_WEIGHT = 1.0   # the named document's passages count as one more ranked list agreeing
+TITLE_WEIGHT = 0.5       # the articles a query names by their title: one more ranked list, at half weight (README)
+MIN_TITLE_SYLLABLES = 2  # a one-syllable title ("Phí") names nothing by itself
+_FOLDED_STOPWORDS = frozenset(fold_accents(w) for w in STOPWORDS)
 
 
 def article_key(passage: Passage) -> tuple | None:
@@ -65,8 +68,21 @@ def named_documents(query: str, names: Mapping[str, tuple[str, ...]]) -> tuple[s
     return tuple(found)
 
 
-def named_ranking(fused: Sequence[tuple[int, float]], passages: Sequence[Passage],
-                  named: Sequence[str]) -> list[int]:
-    """The fused candidates that belong to a named document, best first (a ranked list)."""
-    wanted = set(named)
-    return [i for i, _ in fused if passages[i].doc in wanted]
+def article_titles(passages: Sequence[Passage]) -> tuple[frozenset[str] | None, ...]:
+    """Per row: the accent-folded content syllables of its article's title, None outside an
+    article or for a title of fewer than MIN_TITLE_SYLLABLES."""
+    out = []
+    for p in passages:
+        words = frozenset(folded_syllables(article_title(p))) - _FOLDED_STOPWORDS
+        out.append(words if len(words) >= MIN_TITLE_SYLLABLES else None)
+    return tuple(out)
+
+
+def titled_ranking(query: str, fused: Sequence[tuple[int, float]],
+                   titles: Sequence[frozenset[str] | None]) -> list[int]:
+    """The fused candidates whose article title the query holds whole (every content syllable of
+    "Cấp giấy phép khai thác tổ yến" in "Cơ quan nào cấp giấy phép khai thác tổ yến?"),
+    best first (a ranked list)."""
+    said = frozenset(folded_syllables(query))
+    return [i for i, _ in fused if titles[i] is not None and titles[i] <= said]
+

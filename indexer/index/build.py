@@ -17,7 +17,7 @@ from indexer.index import folder as store
 from indexer.index.dense import EXACT_LIMIT, faiss_kind, write_dense
 from indexer.embed.base import Embedder
 from indexer.embed.engines import make_embedder
-from indexer.index.lexical import write_lexical
+from indexer.index.lexical import lexical_settings, write_lexical
 from indexer.index.load import built_with
 from indexer.models import Document, Passage
 from indexer.read.corpus import corpus_files, read_corpus
@@ -55,6 +55,7 @@ def settings(embedder: Embedder, exact_limit: int) -> dict:
             "chunking": {"max_chars": MAX_CHARS, "chunker_version": CHUNKER_VERSION,
                          "pipeline_version": PIPELINE_VERSION,
                          "embedding_text": "section-tail-2", "labels": "distinct-v1"},
+            "lexical": lexical_settings(),
             "exact_limit": exact_limit}
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from indexer.models import DocumentMetadata, Passage
-from indexer.index.lexical import FIELDS as LEXICAL_FIELDS  # the same two fields as the index folder
+from indexer.index.lexical import FIELDS as LEXICAL_FIELDS, passage_tokens  # the index folder's fields and tokens
 
 ESCAPE = "z"
 _PLAIN_ASCII = frozenset("abcdefghijklmnopqrstuvwxy0123456789")
@@ -74,7 +74,7 @@ class PassageRow:
 
 
 def passage_row(passage: Passage, meta: DocumentMetadata) -> PassageRow:
-    fields = {name: field_text(tokenize(passage.body)) for name, tokenize in LEXICAL_FIELDS.items()}
+    fields = {name: field_text(passage_tokens(passage, name)) for name in LEXICAL_FIELDS}
     record = json.dumps(passage.to_dict(), ensure_ascii=False)
     for name, text in dict(fields, record=record).items():
         if len(text.encode("utf-8")) > TEXT_LIMIT:

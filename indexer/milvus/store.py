@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from indexer.index.build import BuildReport, _versions, corpus_fingerprint, embedding_text, settings
 from indexer.index.dense import EXACT_LIMIT
+from indexer.index.lexical import BM25_B, BM25_K1
 from indexer.embed.base import Embedder, MissingBackend
 from indexer.index.folder import IndexMissing, IndexProblem
 from indexer.milvus.rows import (SETTINGS_KEY, DocumentEntry, changed_documents, doc_key,
@@ -34,7 +35,7 @@ from indexer.structure.passages import passages_for
 PREFIX = "plansearch"
 TIMEOUT = 10.0                       # seconds to reach the server
 INSERT_BATCH = 256
-BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}   # bm25s's defaults, so both engines score alike
+BM25_PARAMS = {"bm25_k1": BM25_K1, "bm25_b": BM25_B}   # the index folder's, so both engines score alike
 ANALYZER = {"tokenizer": "standard"}  # tokens are encoded so that it equals a whitespace split
 HNSW = {"index_type": "HNSW", "metric_type": "IP", "params": {"M": 16, "efConstruction": 200}}
 FLAT = {"index_type": "FLAT", "metric_type": "IP", "params": {}}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from indexer.models import Passage, DocumentMetadata
-from search.units import document_names, named_documents, named_ranking, one_per_article
+from search.units import document_names, named_documents, one_per_article
 
 
 def piece(doc: str, section: tuple[str, ...], start: int) -> Passage:
@@ -41,7 +41,20 @@ def test_documents_are_named_by_type_and_title_without_accents_or_case():
     assert named_documents("du lịch cộng đồng và luật pháp", names) == ()
 
 
-def test_named_ranking_keeps_the_fused_order_of_the_named_documents():
-    fused = [(4, 0.9), (3, 0.8), (0, 0.7), (2, 0.6)]
-    assert named_ranking(fused, PASSAGES, ("luat-a.txt",)) == [0, 2]
-    assert named_ranking(fused, PASSAGES, ()) == []
+def test_articles_whose_whole_title_the_query_holds_form_a_ranked_list():
+    from search.units import article_titles, titled_ranking
+
+    def titled(title: str, start: int) -> Passage:
+        return piece("luat.txt", ("Chương II", title), start)
+
+    passages = [titled("Điều 27. Cấp Giấy phép khai thác tổ yến", 0),
+                titled("Điều 29. Thu hồi Giấy phép khai thác tổ yến", 10),
+                titled("Điều 30. Phí", 20),                             # one syllable: names nothing
+                piece("plan.txt", ("II. CẤP GIẤY PHÉP",), 0)]          # not an article
+    titles = article_titles(passages)
+    assert titles[0] == frozenset({"cap", "giay", "phep", "khai", "thac", "to", "yen"})
+    assert titles[2] is None and titles[3] is None
+    fused = [(1, 0.9), (0, 0.8), (2, 0.7), (3, 0.6)]
+    assert titled_ranking("Cơ quan nào cấp giấy phép khai thác tổ yến?", fused, titles) == [0]
+    assert titled_ranking("co quan nao cap giay phep khai thac to yen, thu hoi", fused, titles) == [1, 0]
+    assert titled_ranking("phí và giấy phép", fused, titles) == []
