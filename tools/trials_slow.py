@@ -25,7 +25,8 @@ def _docx(path: Path, body: list[str], header: str = "") -> Path:
     return path
 
 
-def _pdf(nbytes: int) -> bytes:
+def pdf_with_stream(nbytes: int) -> bytes:
+    """One page whose content stream draws the same line of text over and over."""
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -81,7 +82,7 @@ def _reader_cases(folder: Path) -> list[tuple[str, Callable, Callable, int]]:
         (".docx with a long word in its header", lambda n: docx_with(n, header="a" * n), read_text, 16384),
         (".docx with many paragraphs", lambda n: docx_with(n, body=["Câu một hai ba."] * (n // 16)),
          read_text, 16384),
-        (".pdf with a long content stream", _file_reader(folder, ".pdf", _pdf), read_text, 30000),
+        (".pdf with a long content stream", _file_reader(folder, ".pdf", pdf_with_stream), read_text, 30000),
     ]
 
 

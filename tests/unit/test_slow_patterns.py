@@ -13,6 +13,7 @@ from search.compare import figure_table
 from search.compare.figures import extract_figures
 from tests.unit import test_docx_hidden_text as docx_fixture
 from tools.growth import LINEAR_LIMIT, growth
+from tools.trials_slow import pdf_with_stream
 
 
 def assert_linear(make, call, n):
@@ -103,28 +104,6 @@ def test_the_figures_query_is_cut_like_every_search():
     assert seen and len(seen[0]) <= 1000
 
 
-def _pdf_with_stream(nbytes: int) -> bytes:
-    """One page whose content stream draws the same line of text over and over."""
-    import io
-
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(612, 792)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-    op = b"BT /F1 12 Tf 72 700 Td (Ke hoach so 1) Tj ET\n"
-    stream = DecodedStreamObject()
-    stream.set_data(op * (nbytes // len(op)))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 def test_pdf_page_with_a_huge_content_stream_is_refused_unparsed(tmp_path):
     import time
 
@@ -133,7 +112,7 @@ def test_pdf_page_with_a_huge_content_stream_is_refused_unparsed(tmp_path):
     from indexer.read.formats import UnreadableFile
 
     path = tmp_path / "map.pdf"
-    path.write_bytes(_pdf_with_stream(1_200_000))   # 122 s for 8 MB before, read to the end
+    path.write_bytes(pdf_with_stream(1_200_000))   # 122 s for 8 MB before, read to the end
     start = time.process_time()
     with pytest.raises(UnreadableFile, match="page 1 has 1.1 MB"):
         read_text(path)
@@ -146,7 +125,7 @@ def test_pdf_time_bound_holds_inside_a_page(tmp_path, monkeypatch):
     from indexer.read import formats
 
     path = tmp_path / "slow.pdf"
-    path.write_bytes(_pdf_with_stream(60_000))
+    path.write_bytes(pdf_with_stream(60_000))
     monkeypatch.setattr(formats, "MAX_SECONDS", 0.0)   # past the bound once the page has started
     monkeypatch.setattr(formats.time, "monotonic", iter([0.0, 0.0] + [1.0] * 10**6).__next__)
     with pytest.raises(formats.UnreadableFile, match="too long to read .* in page 1"):
