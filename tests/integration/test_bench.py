@@ -29,7 +29,7 @@ def names(lines: list[str]) -> set[str]:
 
 @pytest.mark.slow
 def test_tiny_mode_prints_every_seed_figure():
-    lines = run_bench("--tiny")
+    lines = run_bench("--tiny", "--corpus", str(PLANS))
     got = names(lines)
     for name in ("build read+segment", "build embedding", "full build", "full build / bare embedding",
                  "no-change rebuild", "query latency p50 (Searcher.search, end to end, query caches cleared)",

@@ -63,7 +63,7 @@ def test_cli_bad_arguments_exit_non_zero(real_index, cli, args):
 
 
 def test_indexer_inspect_prints_each_plan_and_its_passage_count(cli):
-    proc = cli("indexer", "--inspect", "--corpus", "corpus", timeout=180)
+    proc = cli("indexer", "--inspect", "--corpus", str(CORPUS), timeout=180)
     assert proc.returncode == 0, proc.stderr
     for doc in read_corpus(CORPUS).documents:
         assert f"== {doc.name}  ({len(passages_for(doc))} passages)" in proc.stdout
