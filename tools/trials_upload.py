@@ -70,14 +70,14 @@ def _file_trials(corpus: Path) -> list[Outcome]:
     from indexer.read import intake
     from search.page import upload
     from search.page.highlight import markdown_text
-    from tools.trials_slow import _pdf
+    from tools.trials_slow import pdf_with_stream
 
     plan = next(p for p in sorted(corpus.iterdir()) if p.suffix == ".txt").read_bytes()
     text = plan.replace(b"K\xe1\xba\xbe HO\xe1\xba\xa0CH", b"K\xe1\xba\xbe HO\xe1\xba\xa0CH B\xe1\xbb\x94 SUNG", 1)
     cases = [
         ("21 MB file", b"x" * (intake.MAX_UPLOAD_BYTES + 2**20), "too_large"),
         ("54 KB .docx of 15 MB XML", _docx_bomb(), "unreadable"),
-        (".pdf page of 1.1 MB drawing", _pdf(1_200_000), "unreadable"),
+        (".pdf page of 1.1 MB drawing", pdf_with_stream(1_200_000), "unreadable"),
         ("copy of a corpus document", plan, "duplicate"),
     ]
     out = []
