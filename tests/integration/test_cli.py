@@ -50,14 +50,15 @@ def test_cli_queries_file_json_contract(real_index, cli, tmp_path):
 
 
 def test_cli_single_query_text_output(real_index, cli):
-    proc = cli("search", "Quyết định 2161/QĐ-TTg", "--k", "2", "--index", str(real_index))
+    proc = cli("search", "Quyết định 2161/QĐ-TTg", "--k", "2", "--index", str(real_index),
+               "--corpus", str(CORPUS))
     assert proc.returncode == 0, proc.stderr
     assert "2161/QĐ-TTg" in proc.stdout
 
 
 @pytest.mark.parametrize("args", [["--k", "0", "x"], []])
 def test_cli_bad_arguments_exit_non_zero(real_index, cli, args):
-    proc = cli("search", *args, "--index", str(real_index))
+    proc = cli("search", *args, "--index", str(real_index), "--corpus", str(CORPUS))
     assert proc.returncode != 0
     assert "error" in proc.stderr and "Traceback" not in proc.stderr
 
