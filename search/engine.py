@@ -70,8 +70,13 @@ class Searcher:
         self.folded_vocab = self.source.folded_vocab
         self._numbers = self._number_postings()
         self._sections: dict[tuple, list[int]] = {}
+        by_doc: dict[str, list[int]] = {}
         for i, p in enumerate(self.passages):
             self._sections.setdefault((p.doc, p.section), []).append(i)
+            by_doc.setdefault(p.doc, []).append(i)
+        # each document's rows in document order, once: the document view and the CSV ask per hit
+        self._by_doc = {doc: tuple(sorted(rows, key=lambda i: self.passages[i].char_start))
+                        for doc, rows in by_doc.items()}
         self._ids = {(p.doc, p.char_start): i for i, p in enumerate(self.passages)}
         self._names = document_names(self.documents)
         self._df: dict[str, int] = {}
@@ -107,7 +112,7 @@ class Searcher:
 
     def document_passages(self, doc: str) -> tuple[Passage, ...]:
         """Every passage of one document, in document order (the page's document view)."""
-        return tuple(sorted((p for p in self.passages if p.doc == doc), key=lambda p: p.char_start))
+        return tuple(self.passages[i] for i in self._by_doc.get(doc, ()))
 
     def similarity(self, query: str, texts: list[str]) -> list[float]:
         """Cosine of the query to each text, embedded as passages (the figures' measures)."""

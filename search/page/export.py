@@ -47,7 +47,8 @@ def full_heading(heading: str, passages: Sequence[Passage]) -> str:
 def csv_row(hit: Hit, passages: Passages | None = None) -> tuple[str, ...]:
     meta, p = hit.metadata, hit.passage
     date = meta.date or (str(meta.year) if meta.year else "")
-    whole = passages(p.doc) if passages else ()
+    shortened = passages is not None and any(h.endswith("…") for h in p.section)
+    whole = passages(p.doc) if shortened else ()   # the document is read only when a heading needs it
     section = " > ".join(full_heading(plain_text(h), whole) for h in p.section)
     return (document_label(meta), meta.number, date, section, p.citation, plain_text(p.text))
 
